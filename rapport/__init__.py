@@ -1,0 +1,1 @@
+"""Rapport: trust and connection at work."""

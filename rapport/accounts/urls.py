@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import token_views, views
+
+app_name = "accounts"
+urlpatterns = [
+    path("invite/", views.invite, name="invite"),
+    path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("tokens/", token_views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
+]

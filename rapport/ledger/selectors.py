@@ -1,0 +1,106 @@
+"""Reads of the ledger: tie strength between people.
+
+Tie strength between two people is the exponentially decayed sum of the weights of all
+their interactions, in either direction: an interaction `age` days old counts
+`weight * 0.5 ** (age / half_life)`. It is computed inside the database by one
+aggregate query (the SQL differs only in how each database measures an age).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from rapport.people.models import Organization, Person
+
+from .models import Interaction
+
+
+@dataclass(frozen=True, slots=True)
+class Tie:
+    person_a_id: int  # the smaller id of the two
+    person_b_id: int
+    strength: float
+
+
+@dataclass(frozen=True, slots=True)
+class PersonTie:
+    person: Person
+    strength: float
+
+
+def _age_seconds_sql() -> str:
+    """SQL for the age of a row at the `as_of` parameter, in seconds."""
+    if connection.vendor == "postgresql":
+        return "EXTRACT(EPOCH FROM (%(as_of)s::timestamptz - occurred_at))"
+    return "(julianday(%(as_of)s) - julianday(occurred_at)) * 86400.0"
+
+
+def _as_of_param(as_of: datetime) -> datetime | str:
+    if connection.vendor == "postgresql":
+        return as_of
+    # SQLite stores UTC datetimes as ISO text; julianday() reads the same shape.
+    return as_of.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _decay_rate(organization: Organization) -> float:
+    return -math.log(2) / (organization.half_life_days * 86400.0)
+
+
+def org_ties(
+    *, organization: Organization, as_of: datetime | None = None, min_strength: float = 0.0
+) -> list[Tie]:
+    """Every tie in the organisation as of `as_of` (default: now), strongest first."""
+    as_of = as_of or timezone.now()
+    lo, hi = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    sql = f"""
+        SELECT {lo}(actor_id, other_id), {hi}(actor_id, other_id),
+               SUM(weight * EXP(%(rate)s * {_age_seconds_sql()})) AS strength
+        FROM {Interaction._meta.db_table}
+        WHERE organization_id = %(org)s AND occurred_at <= %(as_of_dt)s
+        GROUP BY 1, 2
+        HAVING SUM(weight * EXP(%(rate)s * {_age_seconds_sql()})) > %(min)s
+        ORDER BY strength DESC, 1, 2
+    """
+    params = {
+        "rate": _decay_rate(organization),
+        "as_of": _as_of_param(as_of),
+        "as_of_dt": _as_of_param(as_of),
+        "org": organization.pk,
+        "min": min_strength,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Tie(a, b, s) for a, b, s in cursor.fetchall()]
+
+
+def person_ties(
+    *, person: Person, as_of: datetime | None = None, limit: int = 20
+) -> list[PersonTie]:
+    """The person's strongest ties as of `as_of`, strongest first (two queries in all)."""
+    as_of = as_of or timezone.now()
+    sql = f"""
+        SELECT CASE WHEN actor_id = %(me)s THEN other_id ELSE actor_id END AS them,
+               SUM(weight * EXP(%(rate)s * {_age_seconds_sql()})) AS strength
+        FROM {Interaction._meta.db_table}
+        WHERE (actor_id = %(me)s OR other_id = %(me)s) AND occurred_at <= %(as_of_dt)s
+        GROUP BY 1
+        ORDER BY strength DESC, 1
+        LIMIT %(limit)s
+    """
+    params = {
+        "me": person.pk,
+        "rate": _decay_rate(person.organization),
+        "as_of": _as_of_param(as_of),
+        "as_of_dt": _as_of_param(as_of),
+        "limit": limit,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    people = Person.objects.in_bulk([them for them, _ in rows])
+    return [PersonTie(people[them], strength) for them, strength in rows if them in people]

@@ -1,0 +1,80 @@
+"""Pages about colleagues and teams: the directory, profiles, team pages, roles."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from rapport.lib.pagination import paginate
+
+from . import selectors
+from .access import get_person_for, get_team_for, org_admin_required, person_required
+from .services import RoleChangeError, person_set_roles
+
+
+@person_required
+def directory(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    page = paginate(request, selectors.people_directory(viewer=request.person, query=query))
+    template = "people/_directory_results.html" if request.htmx else "people/directory.html"
+    return render(request, template, {"page": page, "query": query})
+
+
+@person_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for(request.person, pk)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "subject": person,
+            "memberships": selectors.person_teams(person=person),
+            "reports": selectors.people_directory(viewer=request.person).filter(manager=person),
+        },
+    )
+
+
+@person_required
+def teams(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    page = paginate(request, selectors.teams_list(viewer=request.person, query=query))
+    return render(request, "people/teams.html", {"page": page, "query": query})
+
+
+@person_required
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_team_for(request.person, pk)
+    page = paginate(request, selectors.team_members(team=team))
+    subteams = selectors.teams_list(viewer=request.person).filter(parent=team)
+    return render(request, "people/team_detail.html", {"team": team, "page": page, "subteams": subteams})
+
+
+@org_admin_required
+def admin_members(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    people = selectors.people_directory(viewer=request.person, query=query).prefetch_related(
+        "memberships__team"
+    )
+    page = paginate(request, people)
+    return render(request, "people/admin_members.html", {"page": page, "query": query})
+
+
+@require_POST
+@org_admin_required
+def admin_member_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for(request.person, pk)
+    lead_team_ids = {int(v) for v in request.POST.getlist("lead_team") if v.isdigit()}
+    try:
+        person_set_roles(
+            actor=request.person,
+            person=person,
+            is_org_admin=request.POST.get("is_org_admin") == "on",
+            lead_team_ids=lead_team_ids,
+        )
+    except RoleChangeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Roles of {person.display_name} saved.")
+    return redirect("people:admin_members")
