@@ -62,5 +62,5 @@ def member_client(member) -> Client:
 
 
 @pytest.fixture
-def admin_client_(admin) -> Client:
+def org_admin_client(admin) -> Client:
     return client_for(admin)
