@@ -121,7 +121,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The database cache by default, so sign-in throttling holds across every web process;
+# CACHE_URL=redis://127.0.0.1:6379/0 moves it to Redis.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://rapport_cache")}
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from .models import Person
 
@@ -24,5 +25,11 @@ class PersonMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.person = _person_for(request)  # type: ignore[attr-defined]
+        person = _person_for(request)
+        request.person = person  # type: ignore[attr-defined]
+        # Times are stored in UTC and shown in the viewer's own time zone.
+        if person is not None:
+            timezone.activate(person.tz)
+        else:
+            timezone.deactivate()
         return self.get_response(request)
