@@ -163,7 +163,7 @@ class Person(models.Model):
         verbose_name_plural = "people"
         ordering = ["display_name", "id"]
         indexes = [
-            models.Index("organization", Lower("display_name"), "id", name="people_person_dir"),
+            models.Index(fields=["organization", "display_name", "id"], name="people_person_dir"),
         ]
         constraints = [
             models.CheckConstraint(

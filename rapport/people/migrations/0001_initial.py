@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='person',
-            index=models.Index(models.F('organization'), django.db.models.functions.text.Lower('display_name'), models.F('id'), name='people_person_dir'),
+            index=models.Index(fields=['organization', 'display_name', 'id'], name='people_person_dir'),
         ),
         migrations.AddConstraint(
             model_name='person',
