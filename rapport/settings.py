@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its bundled Swagger UI files, so /api/v1/docs needs no CDN
     "django_tasks",
     "django_tasks_db",
     "allauth",

@@ -1,0 +1,6 @@
+"""Settings for the test suite: the project's settings plus test-only apps."""
+
+from rapport.settings import *  # noqa: F403
+from rapport.settings import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
