@@ -4,3 +4,6 @@ from rapport.settings import *  # noqa: F403
 from rapport.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
+
+# Hashing passwords slowly is the point in production and a waste of minutes in tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -102,5 +102,5 @@ def person_ties(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    people = Person.objects.in_bulk([them for them, _ in rows])
+    people = Person.objects.select_related("user").in_bulk([them for them, _ in rows])
     return [PersonTie(people[them], strength) for them, strength in rows if them in people]

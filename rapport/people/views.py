@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from rapport.lib.pagination import paginate
+from rapport.lib.pagination import paginate, search_text
 
 from . import selectors
 from .access import get_person_for, get_team_for, org_admin_required, person_required
@@ -16,7 +16,7 @@ from .services import RoleChangeError, person_set_roles
 
 @person_required
 def directory(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    query = search_text(request)
     page = paginate(request, selectors.people_directory(viewer=request.person, query=query))
     template = "people/_directory_results.html" if request.htmx else "people/directory.html"
     return render(request, template, {"page": page, "query": query})
@@ -38,7 +38,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @person_required
 def teams(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    query = search_text(request)
     page = paginate(request, selectors.teams_list(viewer=request.person, query=query))
     return render(request, "people/teams.html", {"page": page, "query": query})
 
@@ -53,7 +53,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_admin_required
 def admin_members(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    query = search_text(request)
     people = selectors.people_directory(viewer=request.person, query=query).prefetch_related(
         "memberships__team"
     )

@@ -168,3 +168,10 @@ def test_bad_settings_are_explained_and_change_nothing(member_client, member, ch
     assert message in response.content.decode()
     member.refresh_from_db()
     assert member.display_name == "Mia Member"
+
+
+@pytest.mark.parametrize("url_name", ["people:directory", "people:teams", "people:admin_members"])
+def test_searches_with_odd_characters_are_answered_not_crashed(org_admin_client, url_name):
+    for query in ["%00", "\x00", "'; DROP TABLE people;--", "%", "_", "ü" * 500]:
+        response = org_admin_client.get(reverse(url_name), {"q": query})
+        assert response.status_code == 200, query
