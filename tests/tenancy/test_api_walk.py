@@ -1,0 +1,77 @@
+"""Walk EVERY API operation as a person of another organisation, with the first
+organisation's ids: operations that name an object answer 404; the others show nothing of
+the first organisation. An operation missing from API_COVERAGE fails the walk."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from rapport.api.api import operations
+
+from ..api import bearer
+from .test_walk import SECRET_NAMES, World, _first_org_token, world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+# path parameter -> the first organisation's object that fills it
+PARAMETERS: dict[str, Callable[[World], Any]] = {
+    "person_id": lambda w: w.person.pk,
+    "team_id": lambda w: w.team.pk,
+    "token_id": _first_org_token,
+}
+
+# Each operation id, and a body to send (None: no body). New operations must be added.
+API_COVERAGE: dict[str, Any] = {
+    "me_read": None,
+    "me_update": {"title": "Walked"},
+    "my_ties_list": None,
+    "people_list": None,
+    "people_read": None,
+    "teams_list": None,
+    "teams_read": None,
+    "team_members_list": None,
+    "tokens_list": None,
+    "tokens_create": {"name": "walk"},
+    "tokens_revoke": None,
+}
+
+
+def test_every_api_operation_is_covered():
+    missing = sorted({op.operation_id for op in operations()} - API_COVERAGE.keys())
+    assert not missing, f"Add these operations to API_COVERAGE in {__file__}: {missing}"
+
+
+def test_an_outsider_gets_404_or_nothing_for_every_api_operation(world, outsider):  # noqa: F811
+    client = Client()
+    headers = bearer(outsider)
+    checked = 0
+    for op in operations():
+        params = re.findall(r"{(\w+)}", op.path)
+        path = op.path
+        for name in params:
+            assert name in PARAMETERS, f"No first-organisation object for {{{name}}} in {op.path}"
+            path = path.replace("{" + name + "}", str(PARAMETERS[name](world)))
+        body = API_COVERAGE[op.operation_id]
+        response = client.generic(
+            op.method,
+            path,
+            data=json.dumps(body) if body is not None else "",
+            content_type="application/json",
+            headers=headers,
+        )
+        text = response.content.decode(errors="replace")
+        if params:
+            assert response.status_code == 404, f"{op.method} {path} -> {response.status_code}"
+            assert response.json()["code"] == "not_found"
+        else:
+            assert response.status_code < 400, f"{op.method} {path} -> {response.status_code}: {text}"
+        for secret in SECRET_NAMES:
+            assert secret not in text, f"{op.method} {path} shows {secret!r}"
+        checked += 1
+    assert checked == len(API_COVERAGE)
