@@ -42,6 +42,7 @@ from django.db.models.functions import Lower
 from rapport.accounts.models import User
 
 from .models import Membership, Organization, Person, Team, valid_time_zones
+from .services import people_sync_sign_in
 
 #: The columns a roster may have, with what each means (shown on the import page).
 COLUMNS: dict[str, str] = {
@@ -770,6 +771,7 @@ def roster_apply(
             if plan.errors:
                 return plan.result(applied=False)
             _write(plan, progress)
+            people_sync_sign_in(organization=organization)
             result = plan.result(applied=True)
             # The audit log records the import here, in the same transaction: the actor
             # (None from the command line), the organisation and the counts in `result`.

@@ -6,7 +6,9 @@ from datetime import time
 
 from django.db import transaction
 
-from .models import Membership, Person
+from rapport.accounts.models import User
+
+from .models import Membership, Organization, Person
 
 
 @transaction.atomic
@@ -72,3 +74,10 @@ def person_set_roles(
             membership.role = role
             membership.save(update_fields=["role"])
     return person
+
+
+def people_sync_sign_in(*, organization: Organization) -> None:
+    """People who left can no longer sign in; people who came back can again."""
+    users = User.objects.filter(person__organization=organization)
+    users.filter(person__status=Person.Status.LEFT, is_active=True).update(is_active=False)
+    users.exclude(person__status=Person.Status.LEFT).filter(is_active=False).update(is_active=True)
