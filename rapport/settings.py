@@ -50,10 +50,11 @@ INSTALLED_APPS = [
     "ninja",  # its bundled Swagger UI files, so /api/v1/docs needs no CDN
     "django_tasks",
     "django_tasks_db",
+    "rapport.lib",
+    # Before allauth, so that our sign-in templates win over allauth's own.
+    "rapport.accounts",
     "allauth",
     "allauth.account",
-    "rapport.lib",
-    "rapport.accounts",
     "rapport.people",
     "rapport.ledger",
     "rapport.audit",

@@ -9,6 +9,9 @@ from rapport.people.models import Membership, Person
 
 from .factories import MembershipFactory, OrganizationFactory, PersonFactory, TeamFactory
 
+# A real SMTP server (aiosmtpd) for every test that sends email.
+pytest_plugins = ["tests.smtp"]
+
 
 @pytest.fixture
 def org():

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from rapport.lib.tenancy import TenantQuerySet
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -53,7 +55,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
 
-class InvitationQuerySet(models.QuerySet["Invitation"]):
+class InvitationQuerySet(TenantQuerySet["Invitation"]):
     def pending(self) -> InvitationQuerySet:
         return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
 

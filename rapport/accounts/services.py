@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+import smtplib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,17 +23,33 @@ from rapport.people.models import Membership, Person, Team
 from .models import Invitation, User
 
 INVITATION_VALID_FOR = timedelta(days=14)
+logger = logging.getLogger(__name__)
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class InvitationSent:
+    invitation: Invitation
+    emailed: bool  # False: saved, but the mail server could not be reached; resend later
+
+
 def invitation_send(
     *, inviter: Person, email: str, display_name: str, team: Team | None = None
-) -> Invitation:
+) -> InvitationSent:
     """Add a person to the inviter's organisation and email them a one-time link."""
+    invitation, token = _invitation_create(
+        inviter=inviter, email=email, display_name=display_name, team=team
+    )
+    return InvitationSent(invitation, _send_invitation_email(invitation, token))
+
+
+@transaction.atomic
+def _invitation_create(
+    *, inviter: Person, email: str, display_name: str, team: Team | None
+) -> tuple[Invitation, str]:
     if not inviter.is_org_admin:
         raise ValidationError("Only org admins can invite people.", code="not_admin")
     email = User.objects.normalize_email(email.strip()).lower()
@@ -61,20 +80,43 @@ def invitation_send(
         token_hash=_hash(token),
         expires_at=timezone.now() + INVITATION_VALID_FOR,
     )
+    return invitation, token
+
+
+def invitation_resend(*, actor: Person, invitation: Invitation) -> InvitationSent:
+    """A fresh link (the old one stops working) for an invitation not yet accepted."""
+    if not actor.is_org_admin or actor.organization_id != invitation.organization_id:
+        raise ValidationError("Only org admins can resend invitations.", code="not_admin")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise ValidationError("This person has already joined.", code="used")
+        invitation.token_hash = _hash(token)
+        invitation.expires_at = timezone.now() + INVITATION_VALID_FOR
+        invitation.invited_by = actor
+        invitation.save(update_fields=["token_hash", "expires_at", "invited_by"])
+    return InvitationSent(invitation, _send_invitation_email(invitation, token))
+
+
+def _send_invitation_email(invitation: Invitation, token: str) -> bool:
+    """Send the link now, not from a task: the raw token must never be stored anywhere."""
+    inviter = invitation.invited_by
+    person = invitation.person
     link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
     context = {"inviter": inviter, "person": person, "link": link, "days": INVITATION_VALID_FOR.days}
-    transaction.on_commit(lambda: _send_invitation_email(person.user.email, context))
-    return invitation
-
-
-def _send_invitation_email(to: str, context: dict[str, object]) -> None:
     message = EmailMultiAlternatives(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{context['inviter']} invited you",
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{inviter} invited you",
         body=render_to_string("accounts/email/invitation.txt", context),
-        to=[to],
+        to=[person.user.email],
     )
     message.attach_alternative(render_to_string("accounts/email/invitation.html", context), "text/html")
-    message.send()
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not email invitation %s", invitation.pk)
+        return False
+    return True
 
 
 def invitation_for_token(token: str) -> Invitation | None:

@@ -7,14 +7,21 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.accounts.models import Invitation
 from rapport.lib.pagination import paginate
+from rapport.lib.tenancy import get_for
 from rapport.people.access import org_admin_required
 
 from .forms import AcceptInvitationForm, InviteForm
-from .services import invitation_accept, invitation_for_token, invitation_send
+from .services import (
+    InvitationSent,
+    invitation_accept,
+    invitation_for_token,
+    invitation_resend,
+    invitation_send,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,7 +31,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, inviter=inviter)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation_send(inviter=inviter, **form.cleaned_data)
+            sent = invitation_send(inviter=inviter, **form.cleaned_data)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
@@ -32,7 +39,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             else:
                 form.add_error(None, exc.messages)
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            _say_if_emailed(request, sent)
             return redirect("accounts:invite")
     pending = paginate(
         request,
@@ -41,6 +48,31 @@ def invite(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at"),
     )
     return render(request, "accounts/invite.html", {"form": form, "page": pending})
+
+
+@require_POST
+@org_admin_required
+def invitation_resend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_for(request.person, Invitation.objects.select_related("person__user"), pk=pk)
+    try:
+        sent = invitation_resend(actor=request.person, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        _say_if_emailed(request, sent)
+    return redirect("accounts:invite")
+
+
+def _say_if_emailed(request: HttpRequest, sent: InvitationSent) -> None:
+    email = sent.invitation.person.user.email
+    if sent.emailed:
+        messages.success(request, f"Invitation sent to {email}.")
+    else:
+        messages.warning(
+            request,
+            f"{sent.invitation.person.display_name} is added, but the email to {email} could "
+            "not be sent just now. Use “Send again” in a moment.",
+        )
 
 
 @require_http_methods(["GET", "POST"])

@@ -75,6 +75,7 @@ COVERAGE: dict[str, tuple[str, Callable[[World], dict[str, Any]] | None]] = {
     "accounts:invite": PAGE,
     # The link's token is the secret itself; the outsider can only guess one.
     "accounts:accept_invitation": _object_route(lambda w: {"token": "not-a-real-token"}),
+    "accounts:invitation_resend": _object_route(lambda w: {"pk": w.invitation.pk}),
     "accounts:tokens": PAGE,
     "accounts:token_revoke": _object_route(lambda w: {"pk": _first_org_token(w)}),
 }
