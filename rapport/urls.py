@@ -4,12 +4,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from rapport.api.api import api
+from rapport.web import views as web_views
 
 urlpatterns = [
     path("", include("rapport.today.urls")),
     path("", include("rapport.web.urls")),
     path("people/", include("rapport.people.urls")),
     path("accounts/", include("rapport.accounts.urls")),
+    # Sign-in emails belong to the roster and invitations; allauth's page to add and switch
+    # addresses would let a person take over another address, so it is not offered.
+    path("accounts/email/", web_views.not_found, name="email_managed_by_roster"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

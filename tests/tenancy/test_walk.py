@@ -63,6 +63,7 @@ SHELL = ("page", None)
 # Every named route, by its namespaced name. A new route without an entry fails the walk.
 COVERAGE: dict[str, tuple[str, Callable[[World], dict[str, Any]] | None]] = {
     "today": PAGE,
+    "email_managed_by_roster": PAGE,
     "settings": PAGE,
     "coming_soon": ("static", lambda w: {"slug": "kudos"}),
     "people:directory": PAGE,
