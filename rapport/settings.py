@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rapport.web.context_processors.shell",
+                "rapport.notifications.context_processors.inbox",
             ],
         },
     },
@@ -197,6 +198,14 @@ TASKS = {
         "QUEUES": [],
     }
 }
+
+# The scheduler inside each worker: how often it ticks, when a silent worker's running task
+# is given to another, and how long finished task results are kept.
+RAPPORT_SCHEDULER_INTERVAL = env.float("RAPPORT_SCHEDULER_INTERVAL", default=10.0)
+RAPPORT_WORKER_LOST_AFTER = env.float("RAPPORT_WORKER_LOST_AFTER", default=60.0)
+RAPPORT_TASK_LEASE = env.float("RAPPORT_TASK_LEASE", default=3600.0)
+RAPPORT_TASK_MAX_ATTEMPTS = env.int("RAPPORT_TASK_MAX_ATTEMPTS", default=5)
+RAPPORT_TASK_RESULTS_KEEP_DAYS = env.int("RAPPORT_TASK_RESULTS_KEEP_DAYS", default=14)
 
 # Tie strength halves every this many days unless an organisation sets its own.
 RAPPORT_TIE_HALF_LIFE_DAYS = env.float("RAPPORT_TIE_HALF_LIFE_DAYS", default=30.0)

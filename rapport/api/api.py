@@ -17,6 +17,7 @@ from django.urls import URLPattern, re_path
 from ninja import NinjaAPI, Swagger
 
 from rapport.ledger.api import router as ledger_router
+from rapport.notifications.api import router as notifications_router
 from rapport.people.api import router as people_router
 
 from . import errors
@@ -82,6 +83,7 @@ errors.install(api)
 api.add_router("", people_router)
 api.add_router("", ledger_router)
 api.add_router("", tokens_router)
+api.add_router("", notifications_router)
 
 
 @dataclass(frozen=True)

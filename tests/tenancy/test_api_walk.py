@@ -15,7 +15,13 @@ from django.test import Client
 from rapport.api.api import operations
 
 from ..api import bearer
-from .test_walk import SECRET_NAMES, World, _first_org_token, world  # noqa: F401
+from .test_walk import (  # noqa: F401
+    SECRET_NAMES,
+    World,
+    _first_org_notification,
+    _first_org_token,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +30,7 @@ PARAMETERS: dict[str, Callable[[World], Any]] = {
     "person_id": lambda w: w.person.pk,
     "team_id": lambda w: w.team.pk,
     "token_id": _first_org_token,
+    "notification_id": _first_org_notification,
 }
 
 # Each operation id, and a body to send (None: no body). New operations must be added.
@@ -39,6 +46,12 @@ API_COVERAGE: dict[str, Any] = {
     "tokens_list": None,
     "tokens_create": {"name": "walk"},
     "tokens_revoke": None,
+    "notifications_list": None,
+    "notifications_unread_count": None,
+    "notifications_mark_all_read": None,
+    "notification_mark_read": None,
+    "notification_preferences_read": None,
+    "notification_preferences_update": {"quiet_hours_start": "21:00", "quiet_hours_end": "07:00"},
 }
 
 
