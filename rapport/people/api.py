@@ -7,6 +7,7 @@ person themselves sees (work hours, roles). People who have left are not listed.
 from datetime import date, time
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
@@ -21,6 +22,7 @@ from rapport.api.schemas import MAX_ID, SearchQuery, Text
 from . import selectors
 from .access import get_person_for, get_team_for
 from .models import Membership, Person, Team
+from .roster import roster_apply, roster_parse
 from .services import person_update_profile
 
 router = Router(tags=["people"])
@@ -259,3 +261,70 @@ def team_members_list(
     return selectors.team_members(team=team).prefetch_related(
         _teams_prefetch("person__memberships")
     )
+
+
+# --- roster import -------------------------------------------------------------------------
+
+ROSTER_MAX_CHARACTERS = 5_000_000
+
+
+class RosterIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    csv: str = Field(
+        max_length=ROSTER_MAX_CHARACTERS, description="The CSV file's text (README: roster format)"
+    )
+    dry_run: bool = Field(False, description="Check and report, write nothing")
+
+
+class RosterErrorOut(Schema):
+    line: int | None = Field(description="Physical line in the file (the header is line 1)")
+    message: str
+
+
+class RosterResultOut(Schema):
+    applied: bool
+    created: int
+    updated: int
+    unchanged: int
+    teams_created: int
+    summary: str
+
+
+class RosterInvalidOut(Schema):
+    detail: str
+    code: str
+    errors: list[RosterErrorOut]
+
+
+@router.post(
+    "/roster",
+    response={200: RosterResultOut, 422: RosterInvalidOut},
+    operation_id="roster_import",
+    url_name="roster",
+    summary="Org admins: import people and teams from CSV (all or nothing)",
+)
+def roster_import(request: HttpRequest, payload: RosterIn) -> Any:
+    me = viewer(request)
+    if not me.is_org_admin:
+        raise PermissionDenied("Only org admins can import the roster.")
+    result = roster_apply(
+        organization=me.organization,
+        parsed=roster_parse(text=payload.csv),
+        actor=me,
+        dry_run=payload.dry_run,
+    )
+    if result.errors:
+        return 422, {
+            "detail": f"The roster has {len(result.errors)} problem(s); nothing was imported.",
+            "code": "invalid_roster",
+            "errors": [{"line": e.line, "message": e.message} for e in result.errors],
+        }
+    return {
+        "applied": result.applied,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "teams_created": result.teams_created,
+        "summary": result.describe(),
+    }
