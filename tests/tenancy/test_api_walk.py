@@ -92,7 +92,10 @@ def test_an_outsider_gets_404_or_nothing_for_every_api_operation(world, outsider
             assert response.status_code == REFUSED[op.operation_id], text
         else:
             assert response.status_code < 400, f"{op.method} {path} -> {response.status_code}: {text}"
+        sent = json.dumps(body)
         for secret in SECRET_NAMES:
+            if secret in sent:
+                continue  # echoing what the outsider sent reveals nothing new
             assert secret not in text, f"{op.method} {path} shows {secret!r}"
         checked += 1
     assert checked == len(API_COVERAGE)
