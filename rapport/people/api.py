@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
@@ -315,11 +315,14 @@ def roster_import(request: HttpRequest, payload: RosterIn) -> Any:
         dry_run=payload.dry_run,
     )
     if result.errors:
-        return 422, {
-            "detail": f"The roster has {len(result.errors)} problem(s); nothing was imported.",
-            "code": "invalid_roster",
-            "errors": [{"line": e.line, "message": e.message} for e in result.errors],
-        }
+        return Status(
+            422,
+            {
+                "detail": f"The roster has {len(result.errors)} problem(s); nothing was imported.",
+                "code": "invalid_roster",
+                "errors": [{"line": e.line, "message": e.message} for e in result.errors],
+            },
+        )
     return {
         "applied": result.applied,
         "created": result.created,
