@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("rapport.today.urls")),
     path("", include("rapport.web.urls")),
     path("people/", include("rapport.people.urls")),
+    path("audit/", include("rapport.audit.urls")),
     path("", include("rapport.notifications.urls")),
     path("accounts/", include("rapport.accounts.urls")),
     # Sign-in emails belong to the roster and invitations; allauth's page to add and switch

@@ -18,6 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.audit.actions import Action
+from rapport.audit.services import audit_record
 from rapport.people.models import Membership, Person, Team
 
 from .models import Invitation, User
@@ -80,6 +82,13 @@ def _invitation_create(
         token_hash=_hash(token),
         expires_at=timezone.now() + INVITATION_VALID_FOR,
     )
+    audit_record(
+        organization=inviter.organization,
+        actor=inviter,
+        action=Action.INVITATION_SENT,
+        target=person,
+        details={"invitation_id": invitation.pk, "team_id": team.pk if team else None},
+    )
     return invitation, token
 
 
@@ -96,6 +105,13 @@ def invitation_resend(*, actor: Person, invitation: Invitation) -> InvitationSen
         invitation.expires_at = timezone.now() + INVITATION_VALID_FOR
         invitation.invited_by = actor
         invitation.save(update_fields=["token_hash", "expires_at", "invited_by"])
+        audit_record(
+            organization=actor.organization,
+            actor=actor,
+            action=Action.INVITATION_SENT,
+            target=invitation.person,
+            details={"invitation_id": invitation.pk, "resent": True},
+        )
     return InvitationSent(invitation, _send_invitation_email(invitation, token))
 
 
@@ -140,4 +156,11 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     user.save(update_fields=["password"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    audit_record(
+        organization=invitation.organization,
+        actor=invitation.person,
+        action=Action.INVITATION_ACCEPTED,
+        target=invitation.person,
+        details={"invitation_id": invitation.pk},
+    )
     return user

@@ -13,9 +13,14 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+
+from rapport.audit.actions import Action
+from rapport.audit.services import audit_record
+from rapport.people.models import Person
 
 from .models import PersonalAccessToken, User
 
@@ -47,7 +52,9 @@ def token_create(
     if expires_at is not None and expires_at <= token.created_at:
         raise ValidationError({"expires_at": "A token must expire in the future."})
     token.full_clean()
-    token.save()
+    with transaction.atomic():
+        token.save()
+        _audit(token, Action.TOKEN_CREATED)
     return token, secret
 
 
@@ -55,8 +62,23 @@ def token_revoke(*, token: PersonalAccessToken) -> PersonalAccessToken:
     """Stop the token working. Revoking a revoked token changes nothing."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            token.save(update_fields=["revoked_at"])
+            _audit(token, Action.TOKEN_REVOKED)
     return token
+
+
+def _audit(token: PersonalAccessToken, action: Action) -> None:
+    # Labelled by its prefix only: a token's name is whatever its owner typed.
+    person = Person.objects.select_related("organization").filter(user_id=token.user_id).first()
+    if person is not None:  # users without a person (staff) have no organisation, so no log
+        audit_record(
+            organization=person.organization,
+            actor=person,
+            action=action,
+            target=token,
+            target_label=f"{token.prefix}…",
+        )
 
 
 def token_authenticate(secret: str) -> PersonalAccessToken | None:

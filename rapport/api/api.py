@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path
 from ninja import NinjaAPI, Swagger
 
+from rapport.audit.api import router as audit_router
 from rapport.ledger.api import router as ledger_router
 from rapport.notifications.api import router as notifications_router
 from rapport.people.api import router as people_router
@@ -83,6 +84,7 @@ errors.install(api)
 api.add_router("", people_router)
 api.add_router("", ledger_router)
 api.add_router("", tokens_router)
+api.add_router("", audit_router)
 api.add_router("", notifications_router)
 
 

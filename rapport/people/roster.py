@@ -40,6 +40,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 
 from rapport.accounts.models import User
+from rapport.audit.actions import Action
+from rapport.audit.services import audit_record
 
 from .models import Membership, Organization, Person, Team, valid_time_zones
 from .services import people_sync_sign_in
@@ -773,8 +775,17 @@ def roster_apply(
             _write(plan, progress)
             people_sync_sign_in(organization=organization)
             result = plan.result(applied=True)
-            # The audit log records the import here, in the same transaction: the actor
-            # (None from the command line), the organisation and the counts in `result`.
+            audit_record(
+                organization=organization,
+                actor=actor,
+                action=Action.ROSTER_IMPORTED,
+                details={
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "teams_created": result.teams_created,
+                },
+            )
             return result
     except IntegrityError:
         # Someone added one of these emails or teams while we were writing.

@@ -7,6 +7,8 @@ from datetime import time
 from django.db import transaction
 
 from rapport.accounts.models import User
+from rapport.audit.actions import Action
+from rapport.audit.services import audit_record
 
 from .models import Membership, Organization, Person
 
@@ -65,14 +67,33 @@ def person_set_roles(
     )
     if not is_org_admin and person.is_org_admin and admins == [person.pk]:
         raise RoleChangeError("An organisation needs at least one org admin.")
+    was_org_admin = person.is_org_admin
     if person.is_org_admin != is_org_admin:
         person.is_org_admin = is_org_admin
         person.save(update_fields=["is_org_admin"])
+    leads: list[int] = []
+    changed_team_ids: list[int] = []
     for membership in Membership.objects.filter(person=person):
         role = Membership.Role.LEAD if membership.team_id in lead_team_ids else Membership.Role.MEMBER
         if membership.role != role:
             membership.role = role
             membership.save(update_fields=["role"])
+            changed_team_ids.append(membership.team_id)
+        if role == Membership.Role.LEAD:
+            leads.append(membership.team_id)
+    if was_org_admin != is_org_admin or changed_team_ids:
+        audit_record(
+            organization=actor.organization,
+            actor=actor,
+            action=Action.ROLE_CHANGED,
+            target=person,
+            details={
+                "org_admin": is_org_admin,
+                "org_admin_before": was_org_admin,
+                "leads_team_ids": sorted(leads),
+                "changed_team_ids": sorted(changed_team_ids),
+            },
+        )
     return person
 
 

@@ -1,5 +1,5 @@
-"""Fixtures for notification tests: the app's URLs and context processor, a real SMTP
-server (tests/smtp.py) and a way to run whatever the task queue holds, in this process."""
+"""Fixtures for notification tests: a way to run whatever the task queue holds, in this
+process (the real SMTP server comes from tests/smtp.py)."""
 
 from __future__ import annotations
 
@@ -12,23 +12,7 @@ from django.test import TestCase
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from tests.smtp import _smtp_controller, smtp_server  # noqa: F401  (fixtures)
 
-CONTEXT_PROCESSOR = "rapport.notifications.context_processors.inbox"
-
-
-@pytest.fixture(autouse=True)
-def _notifications_wired(settings: Any) -> Iterator[None]:
-    """What rapport/settings.py and rapport/urls.py will hold once the app is wired."""
-    settings.ROOT_URLCONF = "tests.notifications.urls"
-    templates = copy.deepcopy(settings.TEMPLATES)
-    processors = templates[0]["OPTIONS"]["context_processors"]
-    if CONTEXT_PROCESSOR not in processors:
-        processors.append(CONTEXT_PROCESSOR)
-    settings.TEMPLATES = templates
-    # Factories hash every person's password; the real hasher costs a second each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    yield
 
 
 def run_queued_tasks(*, limit: int = 500) -> list[DBTaskResult]:

@@ -4,7 +4,6 @@ from typing import Any
 
 import pytest
 
-from tests.smtp import _smtp_controller, smtp_server  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)

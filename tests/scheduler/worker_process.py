@@ -39,10 +39,6 @@ from rapport.lib.scheduler import periodic, run_scheduler_loop, scheduler_tick  
 
 from . import jobs  # noqa: E402
 
-# Emails link to the notifications app's pages, wired here whether or not rapport/urls.py
-# includes them yet.
-settings.ROOT_URLCONF = "tests.notifications.urls"
-
 
 def _worker(worker_id: str, *, batch: bool, max_tasks: int | None) -> Worker:
     return Worker(

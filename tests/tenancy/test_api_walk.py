@@ -47,6 +47,7 @@ API_COVERAGE: dict[str, Any] = {
     "tokens_list": None,
     "tokens_create": {"name": "walk"},
     "tokens_revoke": None,
+    "audit_events_list": None,
     "notifications_list": None,
     "notifications_unread_count": None,
     "notifications_mark_all_read": None,

@@ -78,6 +78,8 @@ COVERAGE: dict[str, tuple[str, Callable[[World], dict[str, Any]] | None]] = {
     "accounts:accept_invitation": _object_route(lambda w: {"token": "not-a-real-token"}),
     "accounts:invitation_resend": _object_route(lambda w: {"pk": w.invitation.pk}),
     "accounts:tokens": PAGE,
+    "audit:log": PAGE,
+    "audit:export": PAGE,
     "notifications:inbox": PAGE,
     "notifications:read_all": PAGE,
     "notifications:read": _object_route(lambda w: {"pk": _first_org_notification(w)}),

@@ -1,0 +1,23 @@
+"""Every action the audit log knows. A new sensitive action is one line here and no
+migration: the column is a plain string, and `audit_record` accepts only these values."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Action(models.TextChoices):
+    # Access: who may do what
+    ROLE_CHANGED = "role_changed", "Role changed"
+    ROSTER_IMPORTED = "roster_imported", "Roster imported"
+    INVITATION_SENT = "invitation_sent", "Invitation sent"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+    TOKEN_CREATED = "token_created", "API token created"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
+    SIGNED_IN = "signed_in", "Signed in"
+    PERSON_ERASED = "person_erased", "Person erased"
+    # Settings and what leaves Rapport
+    SHARING_CHANGED = "sharing_changed", "Sharing settings changed"
+    SETTINGS_CHANGED = "settings_changed", "Organisation settings changed"
+    DATA_EXPORTED = "data_exported", "Data exported"
+    AUDIT_EXPORTED = "audit_exported", "Audit log exported"
