@@ -22,6 +22,7 @@ from rapport.api.schemas import MAX_ID, SearchQuery, Text
 from . import selectors
 from .access import get_person_for, get_team_for
 from .models import Membership, Person, Team
+from .data_rights import person_data_erase, person_data_export
 from .roster import roster_apply, roster_parse
 from .services import person_update_profile
 
@@ -331,3 +332,33 @@ def roster_import(request: HttpRequest, payload: RosterIn) -> Any:
         "teams_created": result.teams_created,
         "summary": result.describe(),
     }
+
+
+# --- data rights ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/me/export",
+    response=dict[str, Any],
+    operation_id="me_export",
+    url_name="me_export",
+    summary="Everything Rapport holds about me (care data comes from the care side)",
+)
+def me_export(request: HttpRequest) -> dict[str, Any]:
+    return person_data_export(person=viewer(request))
+
+
+@router.post(
+    "/people/{person_id}/erase",
+    response={204: None},
+    operation_id="people_erase",
+    url_name="person_erase",
+    summary="Org admins: erase a person who has left",
+)
+def people_erase(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)) -> Status[None]:
+    me = viewer(request)
+    person = get_person_for(me, person_id)
+    if not me.is_org_admin:
+        raise PermissionDenied("Only org admins can erase people.")
+    person_data_erase(actor=me, person=person)
+    return Status(204, None)

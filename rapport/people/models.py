@@ -119,6 +119,10 @@ class Team(models.Model):
 
 
 class PersonQuerySet(TenantQuerySet["Person"]):
+    def visible_to(self, viewer: Person) -> PersonQuerySet:
+        # An erased person is gone: nothing of theirs is reachable by id any more.
+        return super().visible_to(viewer).filter(erased_at__isnull=True)
+
     def current(self) -> PersonQuerySet:
         """People who have not left."""
         return self.exclude(status=Person.Status.LEFT)
@@ -156,6 +160,9 @@ class Person(models.Model):
         help_text="ISO weekdays you work, Monday=1 to Sunday=7.",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an org admin erased this person's data."
+    )
 
     objects = PersonQuerySet.as_manager()
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rapport.lib.pagination import paginate, search_text
 
 from . import selectors
 from .access import get_person_for, get_team_for, org_admin_required, person_required
+from .data_rights import person_data_erase, person_data_export
 from .services import RoleChangeError, person_set_roles
 
 
@@ -78,3 +81,30 @@ def admin_member_roles(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Roles of {person.display_name} saved.")
     return redirect("people:admin_members")
+
+
+@require_POST
+@person_required
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    data = person_data_export(person=request.person)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="rapport-my-data-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@org_admin_required
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for(request.person, pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Tick the box to confirm the erasure.")
+        return redirect("people:detail", pk=person.pk)
+    try:
+        person_data_erase(actor=request.person, person=person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("people:detail", pk=person.pk)
+    messages.success(request, "Their personal data is erased. Team figures keep their history.")
+    return redirect("people:directory")

@@ -37,6 +37,8 @@ PARAMETERS: dict[str, Callable[[World], Any]] = {
 API_COVERAGE: dict[str, Any] = {
     "me_read": None,
     "me_update": {"title": "Walked"},
+    "me_export": None,
+    "people_erase": None,
     "my_ties_list": None,
     "people_list": None,
     "people_read": None,

@@ -68,6 +68,8 @@ COVERAGE: dict[str, tuple[str, Callable[[World], dict[str, Any]] | None]] = {
     "coming_soon": ("static", lambda w: {"slug": "kudos"}),
     "people:directory": PAGE,
     "people:detail": _object_route(lambda w: {"pk": w.person.pk}),
+    "people:erase": _object_route(lambda w: {"pk": w.person.pk}),
+    "people:export": PAGE,
     "people:teams": PAGE,
     "people:team": _object_route(lambda w: {"pk": w.team.pk}),
     "people:admin_members": PAGE,
