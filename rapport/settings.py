@@ -117,9 +117,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # A file (not memory) so that threads and worker processes in tests share it; one per
     # process so that parallel runs on one machine never collide.
-    DATABASES["default"].setdefault(
-        "TEST", {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
-    )
+    DATABASES["default"].setdefault("TEST", {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")})
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)

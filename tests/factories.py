@@ -55,7 +55,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         model = Membership
 
     person = factory.SubFactory(PersonFactory)
-    team = factory.SubFactory(TeamFactory, organization=factory.SelfAttribute("..person.organization"))
+    team = factory.SubFactory(
+        TeamFactory, organization=factory.SelfAttribute("..person.organization")
+    )
     role = Membership.Role.MEMBER
 
 
@@ -66,7 +68,9 @@ class InteractionFactory(factory.django.DjangoModelFactory):
         model = Interaction
 
     actor = factory.SubFactory(PersonFactory)
-    other = factory.SubFactory(PersonFactory, organization=factory.SelfAttribute("..actor.organization"))
+    other = factory.SubFactory(
+        PersonFactory, organization=factory.SelfAttribute("..actor.organization")
+    )
     organization = factory.SelfAttribute("actor.organization")
     kind = Kind.KUDOS
     weight = 1.0

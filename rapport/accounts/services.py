@@ -120,13 +120,20 @@ def _send_invitation_email(invitation: Invitation, token: str) -> bool:
     inviter = invitation.invited_by
     person = invitation.person
     link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
-    context = {"inviter": inviter, "person": person, "link": link, "days": INVITATION_VALID_FOR.days}
+    context = {
+        "inviter": inviter,
+        "person": person,
+        "link": link,
+        "days": INVITATION_VALID_FOR.days,
+    }
     message = EmailMultiAlternatives(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{inviter} invited you",
         body=render_to_string("accounts/email/invitation.txt", context),
         to=[person.user.email],
     )
-    message.attach_alternative(render_to_string("accounts/email/invitation.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string("accounts/email/invitation.html", context), "text/html"
+    )
     try:
         message.send()
     except (smtplib.SMTPException, OSError):

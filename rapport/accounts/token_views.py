@@ -7,14 +7,14 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.lib.pagination import paginate
-from rapport.people.access import person_required
+from rapport.people.access import PersonRequest, person_required
 
 from . import tokens as token_services
 
@@ -47,7 +47,7 @@ class TokenForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @person_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: PersonRequest) -> HttpResponse:
     form = TokenForm(request.POST if request.method == "POST" else None)
     created = None
     if request.method == "POST" and form.is_valid():
@@ -81,7 +81,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @person_required
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: PersonRequest, pk: int) -> HttpResponse:
     token = token_services.get_token_for(request.user, pk)  # type: ignore[arg-type]
     token_services.token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” revoked; it no longer works.")

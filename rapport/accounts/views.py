@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rapport.accounts.models import Invitation
 from rapport.lib.pagination import paginate
 from rapport.lib.tenancy import get_for
-from rapport.people.access import org_admin_required
+from rapport.people.access import PersonRequest, org_admin_required
 
 from .forms import AcceptInvitationForm, InviteForm
 from .services import (
@@ -26,7 +26,7 @@ from .services import (
 
 @require_http_methods(["GET", "POST"])
 @org_admin_required
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: PersonRequest) -> HttpResponse:
     inviter = request.person
     form = InviteForm(request.POST or None, inviter=inviter)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +52,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_admin_required
-def invitation_resend_view(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_resend_view(request: PersonRequest, pk: int) -> HttpResponse:
     invitation = get_for(request.person, Invitation.objects.select_related("person__user"), pk=pk)
     try:
         sent = invitation_resend(actor=request.person, invitation=invitation)
@@ -90,4 +90,6 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {invitation.organization.name}!")
             return redirect("today")
-    return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation})
+    return render(
+        request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation}
+    )

@@ -9,13 +9,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.lib.pagination import paginate
-from rapport.people.access import org_admin_required
+from rapport.people.access import PersonRequest, org_admin_required
 
 from . import selectors
 from .actions import Action
@@ -40,21 +40,21 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @require_GET
 @org_admin_required
-def log(request: HttpRequest) -> HttpResponse:
-    viewer = request.person  # type: ignore[attr-defined]
+def log(request: PersonRequest) -> HttpResponse:
+    viewer = request.person
     form = AuditFilterForm(request.GET, viewer=viewer)
     page = None
     if form.is_valid():
         page = paginate(request, selectors.audit_events(viewer=viewer, **form.filters()))
-    template = "audit/_results.html" if request.htmx else "audit/log.html"  # type: ignore[attr-defined]
+    template = "audit/_results.html" if request.htmx else "audit/log.html"
     return render(request, template, {"form": form, "page": page})
 
 
 @require_POST
 @org_admin_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: PersonRequest) -> HttpResponse:
     """The filtered log as CSV. Exporting the log is itself an audited action."""
-    viewer = request.person  # type: ignore[attr-defined]
+    viewer = request.person
     form = AuditFilterForm(request.POST, viewer=viewer)
     if not form.is_valid():
         problems = " ".join(str(e) for errors in form.errors.values() for e in errors)

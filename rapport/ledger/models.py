@@ -20,9 +20,8 @@ from .kinds import Kind
 class InteractionQuerySet(TenantQuerySet["Interaction"]):
     def visible_to(self, viewer: Person) -> InteractionQuerySet:
         # An interaction is about two people; only they see it as a row.
-        return (
-            self.in_organization(viewer.organization)
-            .filter(models.Q(actor=viewer) | models.Q(other=viewer))
+        return self.in_organization(viewer.organization).filter(
+            models.Q(actor=viewer) | models.Q(other=viewer)
         )
 
 

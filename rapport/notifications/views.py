@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.lib.pagination import paginate
-from rapport.people.access import person_required
+from rapport.people.access import PersonRequest, person_required
 from rapport.people.models import Person
 
 from . import selectors, services
@@ -21,27 +21,27 @@ from .forms import PreferencesForm
 from .types import NotificationType
 
 
-def _inbox_context(request: HttpRequest) -> dict[str, object]:
+def _inbox_context(request: PersonRequest) -> dict[str, object]:
     unread_only = request.GET.get("show") == "unread"
-    person = request.person  # type: ignore[attr-defined]
+    person = request.person
     page = paginate(request, selectors.inbox_for(person=person, unread_only=unread_only))
     return {"page": page, "unread_only": unread_only}
 
 
 @require_GET
 @person_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: PersonRequest) -> HttpResponse:
     context = _inbox_context(request)
-    template = "notifications/_inbox_list.html" if request.htmx else "notifications/inbox.html"  # type: ignore[attr-defined]
+    template = "notifications/_inbox_list.html" if request.htmx else "notifications/inbox.html"
     return render(request, template, context)
 
 
 @require_POST
 @person_required
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = selectors.get_notification_for(request.person, pk)  # type: ignore[attr-defined]
+def mark_read(request: PersonRequest, pk: int) -> HttpResponse:
+    notification = selectors.get_notification_for(request.person, pk)
     services.notification_mark_read(notification=notification)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(
             request, "notifications/_notification_read.html", {"notification": notification}
         )
@@ -50,9 +50,9 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @person_required
-def mark_all_read(request: HttpRequest) -> HttpResponse:
-    marked = services.notifications_mark_all_read(person=request.person)  # type: ignore[attr-defined]
-    if request.htmx:  # type: ignore[attr-defined]
+def mark_all_read(request: PersonRequest) -> HttpResponse:
+    marked = services.notifications_mark_all_read(person=request.person)
+    if request.htmx:
         context = _inbox_context(request)
         return render(request, "notifications/_inbox_list_read.html", context)
     if marked:
@@ -62,9 +62,9 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @person_required
-def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+def open_notification(request: PersonRequest, pk: int) -> HttpResponse:
     """Follow a notification's link (from the inbox or an email), marking it read."""
-    notification = selectors.get_notification_for(request.person, pk)  # type: ignore[attr-defined]
+    notification = selectors.get_notification_for(request.person, pk)
     services.notification_mark_read(notification=notification)
     target = notification.url
     internal = target.startswith("/") and url_has_allowed_host_and_scheme(
@@ -75,8 +75,8 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @person_required
-def preferences(request: HttpRequest) -> HttpResponse:
-    person: Person = request.person  # type: ignore[attr-defined]
+def preferences(request: PersonRequest) -> HttpResponse:
+    person: Person = request.person
     current = services.preferences_for(person=person)
     data = request.POST if request.method == "POST" else None
     form = PreferencesForm.for_person(person, current, data)
@@ -94,8 +94,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @person_required
-def send_test(request: HttpRequest) -> HttpResponse:
-    sent = services.send_test_notification(person=request.person)  # type: ignore[attr-defined]
+def send_test(request: PersonRequest) -> HttpResponse:
+    sent = services.send_test_notification(person=request.person)
     if sent is None:
         messages.warning(request, "News about Rapport is turned off, so nothing was sent.")
     else:

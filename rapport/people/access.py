@@ -10,12 +10,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
 
 from rapport.lib.tenancy import get_for
 
 from .models import Person, Team
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+class PersonRequest(HttpRequest):
+    """The request a view gets behind `person_required`: `person` is always set."""
+
+    person: Person
+    htmx: HtmxDetails
 
 
 def person_required(view: V) -> V:

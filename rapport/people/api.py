@@ -21,8 +21,8 @@ from rapport.api.schemas import MAX_ID, SearchQuery, Text
 
 from . import selectors
 from .access import get_person_for, get_team_for
-from .models import Membership, Person, Team
 from .data_rights import person_data_erase, person_data_export
+from .models import Membership, Person, Team
 from .roster import roster_apply, roster_parse
 from .services import person_update_profile
 

@@ -22,17 +22,17 @@ WEEKDAYS = [
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label="Name", max_length=120)
     title = forms.CharField(label="Job title", max_length=120, required=False)
-    time_zone = forms.ChoiceField(label="Time zone")
+    time_zone = forms.ChoiceField(
+        label="Time zone", choices=lambda: [(z, z) for z in sorted(valid_time_zones())]
+    )
     location = forms.CharField(label="Office or city", max_length=120, required=False)
-    work_start = forms.TimeField(label="Working day starts", widget=forms.TimeInput({"type": "time"}))
+    work_start = forms.TimeField(
+        label="Working day starts", widget=forms.TimeInput({"type": "time"})
+    )
     work_end = forms.TimeField(label="Working day ends", widget=forms.TimeInput({"type": "time"}))
     working_days = forms.MultipleChoiceField(
         label="Working days", choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(z, z) for z in sorted(valid_time_zones())]
 
     @classmethod
     def for_person(cls, person: Person, data: Any = None) -> ProfileForm:

@@ -138,9 +138,7 @@ class Person(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
     )
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="people"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
     display_name = models.CharField(max_length=120)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     location = models.CharField(max_length=120, blank=True, help_text="Office or city.")
@@ -242,4 +240,3 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.person.organization_id != self.team.organization_id:
             raise ValidationError("A person can only join teams of their own organisation.")
-

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_http_methods
 
-from .access import org_admin_required
+from .access import PersonRequest, org_admin_required
 from .models import Person
 from .roster import COLUMNS, REQUIRED_COLUMNS, RosterResult, roster_apply, roster_parse, roster_read
 
@@ -46,8 +46,8 @@ class RosterUploadForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @org_admin_required
-def roster_import(request: HttpRequest) -> HttpResponse:
-    admin: Person = request.person  # type: ignore[attr-defined]
+def roster_import(request: PersonRequest) -> HttpResponse:
+    admin: Person = request.person
     action = request.POST.get("action", "preview")
     if request.method == "POST" and action == "confirm":
         return _confirm(request, admin)

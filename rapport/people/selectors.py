@@ -8,7 +8,9 @@ from django.db.models import Count, Q, QuerySet
 from .models import Membership, Person, Team
 
 
-def people_directory(*, viewer: Person, query: str = "", team: Team | None = None) -> QuerySet[Person]:
+def people_directory(
+    *, viewer: Person, query: str = "", team: Team | None = None
+) -> QuerySet[Person]:
     """Colleagues the viewer can see, alphabetically, optionally matching a search."""
     people = Person.objects.visible_to(viewer).current().select_related("user", "manager")
     if team is not None:

@@ -74,7 +74,9 @@ def person_set_roles(
     leads: list[int] = []
     changed_team_ids: list[int] = []
     for membership in Membership.objects.filter(person=person):
-        role = Membership.Role.LEAD if membership.team_id in lead_team_ids else Membership.Role.MEMBER
+        role = (
+            Membership.Role.LEAD if membership.team_id in lead_team_ids else Membership.Role.MEMBER
+        )
         if membership.role != role:
             membership.role = role
             membership.save(update_fields=["role"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from rapport.lib.pagination import paginate, search_text
 
 from . import selectors
-from .access import get_person_for, get_team_for, org_admin_required, person_required
+from .access import PersonRequest, get_person_for, get_team_for, org_admin_required, person_required
 from .data_rights import person_data_erase, person_data_export
 from .services import RoleChangeError, person_set_roles
 
 
 @person_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: PersonRequest) -> HttpResponse:
     query = search_text(request)
     page = paginate(request, selectors.people_directory(viewer=request.person, query=query))
     template = "people/_directory_results.html" if request.htmx else "people/directory.html"
@@ -26,7 +26,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @person_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: PersonRequest, pk: int) -> HttpResponse:
     person = get_person_for(request.person, pk)
     return render(
         request,
@@ -40,22 +40,24 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @person_required
-def teams(request: HttpRequest) -> HttpResponse:
+def teams(request: PersonRequest) -> HttpResponse:
     query = search_text(request)
     page = paginate(request, selectors.teams_list(viewer=request.person, query=query))
     return render(request, "people/teams.html", {"page": page, "query": query})
 
 
 @person_required
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def team_detail(request: PersonRequest, pk: int) -> HttpResponse:
     team = get_team_for(request.person, pk)
     page = paginate(request, selectors.team_members(team=team))
     subteams = selectors.teams_list(viewer=request.person).filter(parent=team)
-    return render(request, "people/team_detail.html", {"team": team, "page": page, "subteams": subteams})
+    return render(
+        request, "people/team_detail.html", {"team": team, "page": page, "subteams": subteams}
+    )
 
 
 @org_admin_required
-def admin_members(request: HttpRequest) -> HttpResponse:
+def admin_members(request: PersonRequest) -> HttpResponse:
     query = search_text(request)
     people = selectors.people_directory(viewer=request.person, query=query).prefetch_related(
         "memberships__team"
@@ -66,7 +68,7 @@ def admin_members(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_admin_required
-def admin_member_roles(request: HttpRequest, pk: int) -> HttpResponse:
+def admin_member_roles(request: PersonRequest, pk: int) -> HttpResponse:
     person = get_person_for(request.person, pk)
     lead_team_ids = {int(v) for v in request.POST.getlist("lead_team") if v.isdigit()}
     try:
@@ -85,7 +87,7 @@ def admin_member_roles(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @person_required
-def my_data_export(request: HttpRequest) -> HttpResponse:
+def my_data_export(request: PersonRequest) -> HttpResponse:
     data = person_data_export(person=request.person)
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     stamp = timezone.localdate().isoformat()
@@ -96,7 +98,7 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_admin_required
-def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+def person_erase(request: PersonRequest, pk: int) -> HttpResponse:
     person = get_person_for(request.person, pk)
     if request.POST.get("confirm") != "yes":
         messages.error(request, "Tick the box to confirm the erasure.")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from rapport.ledger.selectors import person_ties
-from rapport.people.access import person_required
+from rapport.people.access import PersonRequest, person_required
 from rapport.people.selectors import person_teams
 
 
 @person_required
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: PersonRequest) -> HttpResponse:
     person = request.person
     ties = person_ties(person=person, limit=5)
     strongest = ties[0].strength if ties else 1.0

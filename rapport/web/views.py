@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from rapport.people.access import person_required
+from rapport.people.access import PersonRequest, person_required
 from rapport.people.forms import ProfileForm
 from rapport.people.services import person_update_profile
 
@@ -17,8 +17,8 @@ from .capabilities import BY_SLUG
 
 @require_http_methods(["GET", "POST"])
 @person_required
-def settings_page(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def settings_page(request: PersonRequest) -> HttpResponse:
+    person = request.person
     form = ProfileForm.for_person(person, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -33,7 +33,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 @person_required
-def coming_soon(request: HttpRequest, slug: str) -> HttpResponse:
+def coming_soon(request: PersonRequest, slug: str) -> HttpResponse:
     capability = BY_SLUG.get(slug)
     if capability is None:
         raise Http404("No such part of Rapport")
@@ -55,4 +55,6 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/error.html", {"title": "Something went wrong", "code": 500}, status=500)
+    return render(
+        request, "web/error.html", {"title": "Something went wrong", "code": 500}, status=500
+    )

@@ -7,7 +7,6 @@ import pytest
 from django.core.cache import cache
 
 
-
 @pytest.fixture(autouse=True)
 def _clear_rate_limits():
     cache.clear()

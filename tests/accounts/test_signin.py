@@ -289,4 +289,9 @@ def test_a_signed_in_person_changes_their_password(member_client, member):
 
 def test_people_cannot_add_or_switch_sign_in_addresses_themselves(member_client):
     assert member_client.get("/accounts/email/").status_code == 404
-    assert member_client.post("/accounts/email/", {"email": "x@evil.example", "action_add": ""}).status_code == 404
+    assert (
+        member_client.post(
+            "/accounts/email/", {"email": "x@evil.example", "action_add": ""}
+        ).status_code
+        == 404
+    )

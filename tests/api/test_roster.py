@@ -15,7 +15,9 @@ def test_an_org_admin_imports_a_roster(client, admin):
     response = send(client, "POST", "/roster", {"csv": CSV}, headers=bearer(admin))
     assert response.status_code == 200, response.content
     assert response.json()["created"] == 1 and response.json()["applied"] is True
-    assert Person.objects.filter(user__email="nina@acme.example", organization=admin.organization).exists()
+    assert Person.objects.filter(
+        user__email="nina@acme.example", organization=admin.organization
+    ).exists()
 
 
 def test_a_dry_run_writes_nothing(client, admin):

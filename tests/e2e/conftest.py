@@ -18,7 +18,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",

@@ -58,7 +58,9 @@ def test_the_database_refuses_an_interaction_with_yourself(member):
 
 def test_tie_strength_halves_every_half_life(member, lead):
     now = timezone.now()
-    interaction_record(actor=member, other=lead, kind=Kind.KUDOS, occurred_at=now - timedelta(days=30))
+    interaction_record(
+        actor=member, other=lead, kind=Kind.KUDOS, occurred_at=now - timedelta(days=30)
+    )
     (tie,) = org_ties(organization=member.organization, as_of=now)
     assert tie.strength == pytest.approx(0.5 * DEFAULT_WEIGHTS[Kind.KUDOS], rel=1e-6)
     assert {tie.person_a_id, tie.person_b_id} == {member.pk, lead.pk}
@@ -78,7 +80,9 @@ def test_the_organisation_half_life_setting_is_used(member, lead):
     org.tie_half_life_days = 10
     org.save()
     now = timezone.now()
-    interaction_record(actor=member, other=lead, kind=Kind.KUDOS, occurred_at=now - timedelta(days=20))
+    interaction_record(
+        actor=member, other=lead, kind=Kind.KUDOS, occurred_at=now - timedelta(days=20)
+    )
     (tie,) = org_ties(organization=org, as_of=now)
     assert tie.strength == pytest.approx(0.25, rel=1e-6)
 
@@ -97,9 +101,7 @@ def test_org_ties_never_include_another_organisation(member, lead, outsider):
     assert [(t.person_a_id, t.person_b_id) for t in ties] == [tuple(sorted((member.pk, lead.pk)))]
 
 
-def test_person_ties_are_ranked_strongest_first_in_two_queries(
-    member, django_assert_num_queries
-):
+def test_person_ties_are_ranked_strongest_first_in_two_queries(member, django_assert_num_queries):
     org = member.organization
     people = PersonFactory.create_batch(4, organization=org)
     now = timezone.now()
@@ -125,7 +127,9 @@ def test_person_ties_query_count_does_not_grow_with_ties(member, django_assert_n
 def test_bulk_recording_writes_every_row(member, lead):
     now = timezone.now()
     rows = (
-        InteractionRow(member.organization_id, member.pk, lead.pk, Kind.COLLABORATED, now - timedelta(hours=i))
+        InteractionRow(
+            member.organization_id, member.pk, lead.pk, Kind.COLLABORATED, now - timedelta(hours=i)
+        )
         for i in range(250)
     )
     assert interactions_bulk_record(rows, batch_size=100) == 250
@@ -159,11 +163,19 @@ class TestTieStrengthMatchesItsDefinition(HypothesisTestCase):
             if a == b:
                 continue
             interaction_record(
-                actor=people[a], other=people[b], kind=kind, occurred_at=now - timedelta(days=age_days)
+                actor=people[a],
+                other=people[b],
+                kind=kind,
+                occurred_at=now - timedelta(days=age_days),
             )
             key = tuple(sorted((people[a].pk, people[b].pk)))
-            expected[key] = expected.get(key, 0.0) + DEFAULT_WEIGHTS[kind] * math.pow(0.5, age_days / 30)
-        got = {(t.person_a_id, t.person_b_id): t.strength for t in org_ties(organization=org, as_of=now)}
+            expected[key] = expected.get(key, 0.0) + DEFAULT_WEIGHTS[kind] * math.pow(
+                0.5, age_days / 30
+            )
+        got = {
+            (t.person_a_id, t.person_b_id): t.strength
+            for t in org_ties(organization=org, as_of=now)
+        }
         assert got.keys() == {k for k, v in expected.items() if v > 0}
         for key, value in expected.items():
             if value > 0:

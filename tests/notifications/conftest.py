@@ -3,16 +3,12 @@ process (the real SMTP server comes from tests/smtp.py)."""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import TestCase
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
-
-
 
 
 def run_queued_tasks(*, limit: int = 500) -> list[DBTaskResult]:

@@ -117,7 +117,12 @@ def test_erasing_needs_the_confirmation_box(org_admin_client, leaver):
 
 
 def test_members_cannot_erase_anyone(member_client, client, member, leaver):
-    assert member_client.post(reverse("people:erase", args=[leaver.pk]), {"confirm": "yes"}).status_code == 403
+    assert (
+        member_client.post(
+            reverse("people:erase", args=[leaver.pk]), {"confirm": "yes"}
+        ).status_code
+        == 403
+    )
     response = send(client, "POST", f"/people/{leaver.pk}/erase", headers=bearer(member))
     assert response.status_code == 403
     leaver.refresh_from_db()

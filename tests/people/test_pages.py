@@ -30,7 +30,11 @@ def test_the_directory_never_shows_people_who_left_or_other_organisations(
 def test_the_directory_searches_names_emails_titles_and_offices(member_client, member):
     PersonFactory(organization=member.organization, display_name="Priya Patel", location="Berlin")
     PersonFactory(organization=member.organization, display_name="Sam Stone", title="Designer")
-    for query, expected in [("priya", ["Priya Patel"]), ("berlin", ["Priya Patel"]), ("design", ["Sam Stone"])]:
+    for query, expected in [
+        ("priya", ["Priya Patel"]),
+        ("berlin", ["Priya Patel"]),
+        ("design", ["Sam Stone"]),
+    ]:
         response = member_client.get(reverse("people:directory"), {"q": query})
         assert [p.display_name for p in response.context["page"].object_list] == expected
 
@@ -56,7 +60,9 @@ def _queries(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url_name", ["people:directory", "people:teams", "today", "people:admin_members"])
+@pytest.mark.parametrize(
+    "url_name", ["people:directory", "people:teams", "today", "people:admin_members"]
+)
 def test_list_pages_use_the_same_number_of_queries_for_3_or_30_people(admin, team, url_name):
     client = client_for(admin)
     MembershipFactory.create_batch(3, team=team, person__organization=admin.organization)

@@ -573,9 +573,13 @@ def test_a_clash_with_a_concurrent_write_is_reported_not_raised(org, outsider, m
 
 def test_people_marked_as_left_can_no_longer_sign_in_and_can_again_when_back(org, admin):
     header = "email,name,status\n"
-    roster_apply(organization=org, parsed=roster_parse(text=header + "leaver@acme.example,Lea Ver,left\n"))
+    roster_apply(
+        organization=org, parsed=roster_parse(text=header + "leaver@acme.example,Lea Ver,left\n")
+    )
     leaver = Person.objects.select_related("user").get(user__email="leaver@acme.example")
     assert not leaver.user.is_active
-    roster_apply(organization=org, parsed=roster_parse(text=header + "leaver@acme.example,Lea Ver,active\n"))
+    roster_apply(
+        organization=org, parsed=roster_parse(text=header + "leaver@acme.example,Lea Ver,active\n")
+    )
     leaver.user.refresh_from_db()
     assert leaver.user.is_active

@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 
 
-
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     """Factories hash every person's password; the real hasher costs a second each."""

@@ -30,7 +30,6 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.core.mail.backends.smtp import EmailBackend  # noqa: E402
 from django.db import connections  # noqa: E402
 from django_tasks_db.management.commands.db_worker import Worker  # noqa: E402

@@ -94,7 +94,9 @@ def test_an_outsider_gets_404_or_nothing_for_every_api_operation(world, outsider
         elif op.operation_id in REFUSED:
             assert response.status_code == REFUSED[op.operation_id], text
         else:
-            assert response.status_code < 400, f"{op.method} {path} -> {response.status_code}: {text}"
+            assert response.status_code < 400, (
+                f"{op.method} {path} -> {response.status_code}: {text}"
+            )
         sent = json.dumps(body)
         for secret in SECRET_NAMES:
             if secret in sent:

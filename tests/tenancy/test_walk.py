@@ -53,7 +53,9 @@ def world() -> World:
     return World(person=person, admin=admin, team=team, invitation=Invitation.objects.get())
 
 
-def _object_route(build: Callable[[World], dict[str, Any]]) -> tuple[str, Callable[[World], dict[str, Any]]]:
+def _object_route(
+    build: Callable[[World], dict[str, Any]],
+) -> tuple[str, Callable[[World], dict[str, Any]]]:
     return ("object", build)
 
 
@@ -163,13 +165,15 @@ def test_an_outsider_gets_404_or_nothing_for_every_route(world, outsider):
     assert answered_404 == object_routes
 
 
-def test_an_outsider_sees_nothing_of_the_first_organisation_in_auth_and_admin_pages(world, outsider):
+def test_an_outsider_sees_nothing_of_the_first_organisation_in_auth_and_admin_pages(
+    world, outsider
+):
     client = client_for(outsider)
-    for name, route, params, callback in iter_routes():
+    for _name, route, params, callback in iter_routes():
         if not (route.startswith("django-admin/") or _owned_by(callback, "allauth.")):
             continue
         if params:
-            continue  # keyed auth links (reset keys): a guessed key opens nothing, tested in accounts
+            continue  # keyed links (reset keys): a guessed key opens nothing (tests/accounts)
         response = client.get("/" + route.replace("^", "").replace("$", ""))
         assert response.status_code < 500, route
         body = response.content.decode(errors="replace")
@@ -180,5 +184,11 @@ def test_an_outsider_sees_nothing_of_the_first_organisation_in_auth_and_admin_pa
 def test_the_walk_is_not_vacuous(world, outsider):
     """Sanity check of the walk itself: the first org's own admin does see the secrets."""
     client = client_for(world.admin)
-    assert "Zelda Secretname" in client.get(reverse("people:detail", args=[world.person.pk])).content.decode()
-    assert client_for(outsider).get(reverse("people:detail", args=[world.person.pk])).status_code == 404
+    assert (
+        "Zelda Secretname"
+        in client.get(reverse("people:detail", args=[world.person.pk])).content.decode()
+    )
+    assert (
+        client_for(outsider).get(reverse("people:detail", args=[world.person.pk])).status_code
+        == 404
+    )
