@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rapport.audit",
     "rapport.privacy",
     "rapport.notifications",
+    "rapport.tone",
     "rapport.today",
     "rapport.web",
     "rapport.api",

@@ -1,0 +1,52 @@
+"""`rapport tone-check`: run the tone coach over drafts, one per line on standard input.
+
+    printf 'You never reply.\nThanks for the help!\n' | rapport tone-check
+
+Prints one JSON object per input line, in order:
+{"text": ..., "flagged": ..., "flags": [{"start", "end", "kind", "reason"}], "suggestion": ...}.
+Offsets count characters (Python string indices) in "text". Empty lines are skipped. A line
+longer than the coach accepts gets an object with "error" and no flags, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import ArgumentParser
+from typing import Any, TextIO
+
+from django.core.management.base import BaseCommand
+
+from rapport.tone.coach import MAX_DRAFT_CHARS, check
+
+
+class Command(BaseCommand):
+    help = "Check drafts (one per line on stdin) for tone; print one JSON object per line."
+    # call_command(..., stdin=io.StringIO(...)) in tests
+    stealth_options = ("stdin",)
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--keep-empty",
+            action="store_true",
+            help="print an unflagged object for empty lines instead of skipping them",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stdin: TextIO = options.get("stdin") or sys.stdin
+        for raw in stdin:
+            text = raw.rstrip("\r\n")
+            if not text.strip() and not options["keep_empty"]:
+                continue
+            if len(text) > MAX_DRAFT_CHARS:
+                result: dict[str, Any] = {
+                    "text": text[:MAX_DRAFT_CHARS],
+                    "flagged": False,
+                    "flags": [],
+                    "suggestion": None,
+                    "error": f"draft too long: {len(text)} characters, at most "
+                    f"{MAX_DRAFT_CHARS} are checked; nothing was checked",
+                }
+            else:
+                result = check(text).as_dict()
+            self.stdout.write(json.dumps(result, ensure_ascii=False))
