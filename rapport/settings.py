@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "rapport.notifications",
     "rapport.tone",
     "rapport.today",
+    "rapport.demo",
     "rapport.web",
     "rapport.api",
 ]

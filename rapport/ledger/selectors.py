@@ -36,7 +36,9 @@ class PersonTie:
 def _age_seconds_sql() -> str:
     """SQL for the age of a row at the `as_of` parameter, in seconds."""
     if connection.vendor == "postgresql":
-        return "EXTRACT(EPOCH FROM (%(as_of)s::timestamptz - occurred_at))"
+        # date_part is double precision; EXTRACT is numeric since PostgreSQL 14, which makes
+        # every EXP and SUM arbitrary-precision and the whole-org aggregate 6x slower.
+        return "date_part('epoch', %(as_of)s::timestamptz - occurred_at)"
     return "(julianday(%(as_of)s) - julianday(occurred_at)) * 86400.0"
 
 

@@ -1,0 +1,100 @@
+"""Benchmark: server time and queries of the pages everyone opens, in a large organisation.
+
+    .venv/bin/python bench/pages.py [--people 100000] [--interactions 10000000] [--requests 30]
+
+Today, the people directory (first page) and a directory search, each requested
+`--requests` times as a signed-in member through Django's test client (the whole request:
+middleware, views, queries, templates; no network). Prints the median and 95th percentile
+server time and the queries per request, then one JSON line. The database setup is the
+one of bench/ties.py (same DATABASE_URL, same seeding), so the two share a seeded database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from typing import Any
+
+from ties import arguments, commit, database_vendor, prepare, setup_django, sizes
+
+TARGET_MS = 50.0
+
+
+def main() -> None:
+    parser = arguments(__doc__.splitlines()[0], interactions=10_000_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--search", default="lindqvist", help="the directory search term")
+    args = parser.parse_args()
+    setup_django(args.people, args.interactions)
+
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    from rapport.people.models import Person
+
+    organization, seed_seconds = prepare(
+        args.people, args.interactions, args.organization, args.seed
+    )
+    people, interactions = sizes(organization)
+    vendor = database_vendor()
+    print(f"{vendor}: {organization.name}, {people:,} people, {interactions:,} interactions")
+
+    viewer = Person.objects.select_related("user").get(
+        organization=organization, user__email=f"member@{organization.slug}.example"
+    )
+    client = Client()
+    client.force_login(viewer.user)
+    pages = {
+        "today": "/",
+        "directory": "/people/",
+        "directory_search": f"/people/?q={args.search}",
+    }
+    figures: dict[str, Any] = {
+        "benchmark": "pages",
+        "database": vendor,
+        "people": people,
+        "interactions": interactions,
+        "requests": args.requests,
+    }
+    # Collected static files are not needed to render a page here.
+    plain_static = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    worst = 0.0
+    with override_settings(STORAGES=plain_static):
+        for name, url in pages.items():
+            for _ in range(3):  # warm caches and connections
+                assert client.get(url).status_code == 200, url
+            times = []
+            for _ in range(args.requests):
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, url
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            median = statistics.median(times)
+            p95 = sorted(times)[max(0, round(0.95 * len(times)) - 1)]
+            worst = max(worst, median)
+            print(
+                f"{name:<17} median {median:7.1f} ms   p95 {p95:7.1f} ms   "
+                f"{len(queries)} queries   {url}"
+            )
+            figures[f"{name}_median_ms"] = round(median, 1)
+            figures[f"{name}_p95_ms"] = round(p95, 1)
+            figures[f"{name}_queries"] = len(queries)
+    figures["target_median_ms"] = TARGET_MS
+    figures["within_target"] = worst <= TARGET_MS
+    if seed_seconds is not None:
+        figures["seed_seconds"] = round(seed_seconds, 1)
+    sha, dirty = commit()
+    figures.update(cores=os.cpu_count(), commit=sha, uncommitted_changes=dirty)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
