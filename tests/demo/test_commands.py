@@ -30,6 +30,11 @@ def add(a: int, b: int) -> int:
     return a + b
 
 
+@task()
+def nap(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 def test_seed_demo_builds_a_large_organisation_in_teams_of_about_twelve():
     out = io.StringIO()
     call_command(
@@ -110,6 +115,26 @@ def test_the_worker_runs_an_enqueued_task():
     result.refresh()
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_the_scheduler_beside_it_and_says_when_it_stops():
+    from rapport.lib.models import ScheduledRun, WorkerHeartbeat
+    from rapport.lib.scheduler import STOPPED
+
+    nap.enqueue(1.0)  # keeps the worker busy while its scheduler thread ticks
+    call_command(
+        "rapport_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--no-reload",
+        "--worker-id",
+        "worker-under-test",
+        verbosity=0,
+    )
+    heartbeat = WorkerHeartbeat.objects.get(worker_id="worker-under-test")
+    assert heartbeat.last_seen == STOPPED
+    assert ScheduledRun.objects.exists()
 
 
 @override_settings(

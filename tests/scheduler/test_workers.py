@@ -142,3 +142,27 @@ def test_a_worker_killed_mid_task_loses_nothing_and_sends_once(smtp_server, tmp_
     message = smtp_server.wait_for_message(to=person.email)
     assert message.subject == "Welcome to Rapport"
     assert len(smtp_server.messages) == 1
+
+
+def test_the_standalone_scheduler_ticks_until_asked_to_stop():
+    """`rapport scheduler`, for task backends whose workers are not ours."""
+    from rapport.lib.models import ScheduledRun, WorkerHeartbeat
+
+    env = os.environ | {"DATABASE_URL": database_url(), "LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rapport", "scheduler", "--interval", "0.2", "--worker-id", "solo"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not ScheduledRun.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "Scheduler solo running" in out
+    assert ScheduledRun.objects.exists()
+    assert WorkerHeartbeat.objects.filter(worker_id="solo").exists()

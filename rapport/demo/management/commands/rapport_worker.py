@@ -1,19 +1,26 @@
-"""`rapport worker`: run background tasks from the database-backed queue.
+"""`rapport worker`: run background tasks from the database-backed queue, and the scheduler.
 
 This is django-tasks-db's `db_worker` under Rapport's name, with all of its options
 (`rapport worker --help`): run one per machine or many; each task is claimed by exactly
-one worker. With another TASKS backend, the backend's own worker runs the tasks instead.
+one worker. Beside it, a thread runs the scheduler (rapport.lib.scheduler): periodic jobs,
+each claimed once per period whatever the number of workers, and the heartbeat that lets
+another worker pick up a task this one was running if this process dies.
+With another TASKS backend, the backend's own worker runs the tasks instead.
 """
 
 from __future__ import annotations
 
+import os
 from argparse import Action, ArgumentParser
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import InvalidTaskBackend, task_backends
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+from rapport.lib.scheduler import scheduler_running
 
 
 class Command(DatabaseWorkerCommand):
@@ -45,4 +52,8 @@ class Command(DatabaseWorkerCommand):
                 f"The TASKS backend {alias!r} is {path}, not the database queue, so "
                 f"`rapport worker` has nothing to run: {instead}."
             )
-        super().handle(*args, **options)
+        if options["reload"] and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            super().handle(*args, **options)  # the reloader's parent only watches files
+            return
+        with scheduler_running(worker_id=options["worker_id"]):
+            super().handle(*args, **options)
