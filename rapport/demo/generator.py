@@ -421,16 +421,16 @@ def _assign_roles(
             "member",
             member.email,
             member.display_name,
-            "a designer: check in, thank people, see Today",
+            "a designer: Today, the inbox, the people directory",
         ),
         DemoAccount(
-            "team lead", lead.email, lead.display_name, "leads Design: the team's privacy-safe view"
+            "team lead", lead.email, lead.display_name, "leads Design: the team page, roles"
         ),
         DemoAccount(
             "org admin",
             admin.email,
             admin.display_name,
-            "the people team: roster, roles, org-wide health",
+            "the people team: roster import, roles, audit log",
         ),
         # The therapist's account (Care: availability, bookings) is added with Care.
     ]
