@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rapport.privacy",
     "rapport.notifications",
     "rapport.tone",
+    "rapport.pairing",
     "rapport.today",
     "rapport.demo",
     "rapport.web",
