@@ -3,6 +3,7 @@ queryset that fetches what its callers show)."""
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from .models import Membership, Person, Team
@@ -17,16 +18,25 @@ def people_directory(
         people = people.filter(memberships__team=team)
     query = query.strip()
     if query:
-        # Two index-friendly halves (the person's own columns; their email) joined by UNION:
-        # one OR across both tables would make PostgreSQL scan every person.
-        own_columns = people.filter(
+        own_columns = (
             Q(display_name__icontains=query)
             | Q(title__icontains=query)
             | Q(location__icontains=query)
         )
-        by_email = people.filter(user__email__icontains=query)
-        matching = own_columns.order_by().values("pk").union(by_email.order_by().values("pk"))
-        people = Person.objects.filter(pk__in=matching)
+        by_email = Q(user__email__icontains=query)
+        if connection.vendor == "postgresql":
+            # Trigram indexes serve each half; one OR across the person and user tables
+            # would make PostgreSQL scan every person instead, so join the halves by UNION.
+            matching = (
+                people.filter(own_columns)
+                .order_by()
+                .values("pk")
+                .union(people.filter(by_email).order_by().values("pk"))
+            )
+            people = Person.objects.filter(pk__in=matching)
+        else:
+            # SQLite has no index for substrings: one scan with the OR beats two.
+            people = people.filter(own_columns | by_email)
     return people.select_related("user", "manager").order_by("display_name", "id")
 
 
