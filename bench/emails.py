@@ -26,6 +26,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from report import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 TICK_JOB = "lib.prune_background_bookkeeping"  # daily; its claims are what is counted
 
@@ -52,15 +54,6 @@ def setup_django(fresh: bool) -> None:
         reverse("notifications:inbox")
     except NoReverseMatch:  # until rapport/urls.py includes the app: emails link to it
         settings.ROOT_URLCONF = "tests.notifications.urls"
-
-
-def commit() -> tuple[str, bool]:
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    return git("rev-parse", "HEAD"), bool(git("status", "--porcelain"))
 
 
 # --- the SMTP server -----------------------------------------------------------------------
@@ -353,7 +346,6 @@ def main() -> None:
     ticks = run_ticks(args.tick_workers, args.periods, args.ticks)
     reset_tables()
 
-    sha, dirty = commit()
     figures: dict[str, Any] = {
         "benchmark": "emails",
         "database": connection.vendor,
@@ -365,11 +357,8 @@ def main() -> None:
             for run in email_runs
         ),
         "periodic": ticks,
-        "cores": os.cpu_count(),
-        "commit": sha,
-        "uncommitted_changes": dirty,
     }
-    print(json.dumps(figures))
+    emit(figures)
 
 
 if __name__ == "__main__":

@@ -11,13 +11,12 @@ one of bench/ties.py (same DATABASE_URL, same seeding), so the two share a seede
 
 from __future__ import annotations
 
-import json
-import os
 import statistics
 import time
 from typing import Any
 
-from ties import arguments, commit, database_vendor, prepare, setup_django, sizes
+from report import emit
+from ties import arguments, database_vendor, prepare, setup_django, sizes
 
 TARGET_MS = 50.0
 
@@ -91,9 +90,7 @@ def main() -> None:
     figures["within_target"] = worst <= TARGET_MS
     if seed_seconds is not None:
         figures["seed_seconds"] = round(seed_seconds, 1)
-    sha, dirty = commit()
-    figures.update(cores=os.cpu_count(), commit=sha, uncommitted_changes=dirty)
-    print(json.dumps(figures))
+    emit(figures)
 
 
 if __name__ == "__main__":

@@ -22,26 +22,17 @@ strengths) shows the engine where it has to choose among ties: it is printed as
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from report import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 0.99
 TODAY = date(2026, 6, 1)
-
-
-def commit() -> tuple[str, bool]:
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    return git("rev-parse", "HEAD"), bool(git("status", "--porcelain"))
 
 
 def demo_ties(people: int, seed: int) -> tuple[dict[tuple[int, int], float], list[str]]:
@@ -157,18 +148,14 @@ def main() -> None:
             "engine_seconds": round(engine_seconds, 3),
         }
         print(f"stress: {n} people who all know each other: {score / optimum:.4%}")
-    sha, dirty = commit()
     line = {
         "benchmark": "pairing_quality",
         "pools": results,
         "min_ratio": min(r["ratio"] for r in results),
         "within_target": all(r["ratio"] >= TARGET for r in results),
         "stress": stress,
-        "cores": os.cpu_count(),
-        "commit": sha,
-        "uncommitted_changes": dirty,
     }
-    print(json.dumps(line))
+    emit(line)
 
 
 if __name__ == "__main__":

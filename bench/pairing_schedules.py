@@ -12,15 +12,14 @@ how many rounds pass before the first repeated pair. Best known values: pairs n 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from report import emit  # noqa: E402  (bench/ is on sys.path when a script runs)
 
 from rapport.pairing.engine import (  # noqa: E402
     Participant,
@@ -52,15 +51,6 @@ HORIZON = 12  # rounds asked for where no best known value is listed
 NAMED = {(6, 2), (10, 2), (20, 2), (15, 3), (18, 3), (32, 4)}
 
 
-def commit() -> tuple[str, bool]:
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    return git("rev-parse", "HEAD"), bool(git("status", "--porcelain"))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed", type=int, default=1)
@@ -87,18 +77,14 @@ def main() -> None:
         )
         shown = "-" if best is None else str(best)
         print(f"{people:>6} {size:>4} {shown:>10} {achieved:>8}  {plan.method}, {seconds:.2f}")
-    sha, dirty = commit()
     line = {
         "benchmark": "pairing_schedules",
         "instances": rows,
         "named_reached": all(r["reached"] for r in rows if r["named"]),
         "listed_reached": sum(1 for r in rows if r["reached"]),
         "listed": sum(1 for r in rows if r["best_known"] is not None),
-        "cores": os.cpu_count(),
-        "commit": sha,
-        "uncommitted_changes": dirty,
     }
-    print(json.dumps(line))
+    emit(line)
 
 
 if __name__ == "__main__":

@@ -19,10 +19,7 @@ Targets: <= 5 s, <= 2 GB, zero violations, zero repeats.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import resource
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -33,6 +30,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from report import emit  # noqa: E402  (bench/ is on sys.path when a script runs)
 
 from rapport.pairing.engine import (  # noqa: E402
     Constraints,
@@ -49,15 +48,6 @@ from rapport.pairing.engine.objective import group_pairs, is_partition  # noqa: 
 TARGET_SECONDS = 5.0
 TARGET_BYTES = 2 * 1024**3
 TEAM = 12
-
-
-def commit() -> tuple[str, bool]:
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    return git("rev-parse", "HEAD"), bool(git("status", "--porcelain"))
 
 
 def build(
@@ -147,7 +137,6 @@ def main() -> None:
         f" {len(made.unmatched)} unmatched, {violations} violations, {repeats} repeats,"
         f" {same_team} same-team pairs, {with_tie} pairs with a tie"
     )
-    sha, dirty = commit()
     line = {
         "benchmark": "pairing_speed",
         "people": args.people,
@@ -170,11 +159,8 @@ def main() -> None:
         and max_rss <= TARGET_BYTES
         and violations == 0
         and repeats == 0,
-        "cores": os.cpu_count(),
-        "commit": sha,
-        "uncommitted_changes": dirty,
     }
-    print(json.dumps(line))
+    emit(line)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,9 @@ database, or the pure gate with --core-only) at 50 ms or less.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -29,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from report import emit  # noqa: E402  (bench/ is on sys.path when a script runs)
+
 from rapport.privacy.gate import Cells, Group, decide  # noqa: E402
 
 K = 5
@@ -36,15 +36,6 @@ PEOPLE = 2_000
 GROUPS = 50
 HISTORY = 1_000
 TARGET_MS = 50.0
-
-
-def git_state() -> tuple[str, bool]:
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    return git("rev-parse", "HEAD"), bool(git("status", "--porcelain"))
 
 
 def timed(fn: Callable[[], object], runs: int) -> list[float]:
@@ -262,16 +253,12 @@ def main() -> None:
     # Target: a whole release (history read, decision, log write) well under 50 ms.
     slowest = result.get("service_ms_median", result["core_ms_median"])
     result["within_target"] = isinstance(slowest, float) and slowest <= TARGET_MS
-    commit, dirty = git_state()
     result.update(
         {
             "load_average": round(os.getloadavg()[0], 2),
-            "cores": os.cpu_count(),
-            "commit": commit or None,
-            "uncommitted_changes": dirty,
         }
     )
-    print(json.dumps(result))
+    emit(result)
 
 
 if __name__ == "__main__":

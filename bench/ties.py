@@ -13,15 +13,15 @@ with one JSON line. `bench/pages.py` shares the setup below.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from report import emit
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 30.0  # for 100k people and 10M interactions on PostgreSQL
@@ -74,15 +74,6 @@ def sizes(organization: Any) -> tuple[int, int]:
         Person.objects.filter(organization=organization).count(),
         Interaction.objects.filter(organization=organization).count(),
     )
-
-
-def commit() -> tuple[str, bool]:
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    return git("rev-parse", "HEAD"), bool(git("status", "--porcelain"))
 
 
 def database_vendor() -> str:
@@ -190,9 +181,7 @@ def main() -> None:
         )
     if seed_seconds is not None:
         figures["seed_seconds"] = round(seed_seconds, 1)
-    sha, dirty = commit()
-    figures.update(cores=os.cpu_count(), commit=sha, uncommitted_changes=dirty)
-    print(json.dumps(figures))
+    emit(figures)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,7 @@ milliseconds and ends with one JSON line.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,14 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from report import emit  # noqa: E402  (bench/ is on sys.path when a script runs)
+
 from rapport.tone.coach import MAX_DRAFT_CHARS, _score, check  # noqa: E402
 from rapport.tone.evaluate import examples_load  # noqa: E402
-
-
-def commit() -> str:
-    return subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
-    ).stdout.strip()
 
 
 def timings_ms(drafts: list[str], rounds: int) -> list[float]:
@@ -82,9 +75,7 @@ def main() -> None:
             f"max {numbers['max_ms']:.3f} ms"
         )
     result["python"] = sys.version.split()[0]
-    result["cores"] = os.cpu_count()
-    result["commit"] = commit()
-    print(json.dumps(result))
+    emit(result)
 
 
 if __name__ == "__main__":
