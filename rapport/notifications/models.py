@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from rapport.lib.encryption import EncryptedTextField
 from rapport.lib.tenancy import TenantQuerySet
 
 from .types import Channel
@@ -90,7 +91,8 @@ class Notification(models.Model):
     )
     type = models.CharField(max_length=40, help_text="A value of types.NotificationType.")
     title = models.CharField(max_length=200)
-    body = models.CharField(max_length=500, blank=True)
+    # Encrypted at rest: what someone is told may be personal (a reply, a private thanks).
+    body = EncryptedTextField(blank=True)
     url = models.CharField(max_length=500, blank=True, help_text="A path inside Rapport.")
     dedupe_key = models.CharField(
         max_length=200,

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from rapport.notifications.models import (
@@ -153,3 +154,16 @@ def test_long_text_is_shortened_not_refused(member):
     assert notification is not None
     assert len(notification.title) == 200 and notification.title.endswith("…")
     assert len(notification.body) == 500
+
+
+def test_what_someone_is_told_is_encrypted_at_rest(member):
+    notification = notify(
+        recipient=member, type="system", title="A word", body="Thanks for staying late with me"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT body FROM {Notification._meta.db_table} WHERE id = %s", [notification.pk]
+        )
+        (raw,) = cursor.fetchone()
+    assert "staying late" not in raw
+    assert Notification.objects.get(pk=notification.pk).body == "Thanks for staying late with me"

@@ -4,6 +4,7 @@ import datetime
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
+import rapport.lib.encryption
 from django.db import migrations, models
 
 
@@ -35,7 +36,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('type', models.CharField(help_text='A value of types.NotificationType.', max_length=40)),
                 ('title', models.CharField(max_length=200)),
-                ('body', models.CharField(blank=True, max_length=500)),
+                ('body', rapport.lib.encryption.EncryptedTextField(blank=True)),
                 ('url', models.CharField(blank=True, help_text='A path inside Rapport.', max_length=500)),
                 ('dedupe_key', models.CharField(blank=True, help_text='notify() with a key the recipient already has does nothing.', max_length=200)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
