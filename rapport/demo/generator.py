@@ -51,10 +51,6 @@ PEOPLE_PER_TEAM = 12
 REBUILD_INDEXES_FROM = 1_000_000  # interactions; see _secondary_indexes_rebuilt
 MIN_PEOPLE = 30
 
-#: What the demo calls a strong tie when it promises a few isolated people (fewer than 3
-#: strong ties). A weekly interaction with someone for a few weeks is about this strong.
-STRONG_TIE = 3.0
-
 # How often a kind of interaction happens, relative to the others.
 KIND_MIX: dict[str, float] = {
     Kind.COLLABORATED: 30,

@@ -19,6 +19,10 @@ from rapport.people.models import Organization, Person
 
 from .models import Interaction
 
+#: A tie at least this strong is a "strong tie" (about two kind interactions a week lately);
+#: fewer than three of them is what DESIGN.md calls isolation.
+STRONG_TIE = 3.0
+
 
 @dataclass(frozen=True, slots=True)
 class Tie:
@@ -106,3 +110,40 @@ def person_ties(
         rows = cursor.fetchall()
     people = Person.objects.select_related("user").in_bulk([them for them, _ in rows])
     return [PersonTie(people[them], strength) for them, strength in rows if them in people]
+
+
+def strong_tie_counts(
+    *,
+    organization: Organization,
+    people_ids: list[int],
+    as_of: datetime | None = None,
+    threshold: float = STRONG_TIE,
+) -> dict[int, int]:
+    """For each of `people_ids`, how many people they have a strong tie with (one query)."""
+    if not people_ids:
+        return {}
+    as_of = as_of or timezone.now()
+    ids = ", ".join(["%s"] * len(people_ids))
+    decayed = f"weight * EXP(%s * {_age_seconds_sql().replace('%(as_of)s', '%s')})"
+    sql = f"""
+        SELECT me, COUNT(*) FROM (
+            SELECT me, them FROM (
+                SELECT actor_id AS me, other_id AS them, {decayed} AS w
+                FROM {Interaction._meta.db_table}
+                WHERE organization_id = %s AND actor_id IN ({ids}) AND occurred_at <= %s
+                UNION ALL
+                SELECT other_id AS me, actor_id AS them, {decayed} AS w
+                FROM {Interaction._meta.db_table}
+                WHERE organization_id = %s AND other_id IN ({ids}) AND occurred_at <= %s
+            ) AS directed
+            GROUP BY me, them
+            HAVING SUM(w) >= %s
+        ) AS strong
+        GROUP BY me
+    """
+    rate, moment = _decay_rate(organization), _as_of_param(as_of)
+    half = [rate, moment, organization.pk, *people_ids, moment]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*half, *half, threshold])
+        counts = dict(cursor.fetchall())
+    return {pk: counts.get(pk, 0) for pk in people_ids}

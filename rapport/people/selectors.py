@@ -6,6 +6,10 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
+from rapport.ledger.selectors import strong_tie_counts
+from rapport.privacy.gate import Result
+from rapport.privacy.services import release_aggregate
+
 from .models import Membership, Person, Team
 
 
@@ -62,3 +66,31 @@ def team_members(*, team: Team) -> QuerySet[Membership]:
 
 def person_teams(*, person: Person) -> QuerySet[Membership]:
     return Membership.objects.filter(person=person).select_related("team").order_by("team__name")
+
+
+def team_connection(*, viewer: Person, team: Team) -> Result[int]:
+    """The share of the team's members with at least three strong ties, in percent.
+
+    A figure about people, so it is released only through the privacy gate: a team too
+    small, or one whose membership changed by fewer than k people since the viewer last
+    saw it, gets no figure at all.
+    """
+    members = list(
+        Membership.objects.filter(team=team, person__erased_at__isnull=True)
+        .exclude(person__status=Person.Status.LEFT)
+        .values_list("person_id", flat=True)
+    )
+
+    def share_connected(people: frozenset[int]) -> int:
+        counts = strong_tie_counts(organization=viewer.organization, people_ids=sorted(people))
+        connected = sum(1 for count in counts.values() if count >= 3)
+        return round(100 * connected / len(people))
+
+    return release_aggregate(
+        viewer=viewer,
+        question=f"team_connection:team={team.pk}",
+        label=team.name,
+        members=members,
+        organization=viewer.organization,
+        compute=share_connected,
+    )

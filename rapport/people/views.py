@@ -51,8 +51,11 @@ def team_detail(request: PersonRequest, pk: int) -> HttpResponse:
     team = get_team_for(request.person, pk)
     page = paginate(request, selectors.team_members(team=team))
     subteams = selectors.teams_list(viewer=request.person).filter(parent=team)
+    connection = selectors.team_connection(viewer=request.person, team=team)
     return render(
-        request, "people/team_detail.html", {"team": team, "page": page, "subteams": subteams}
+        request,
+        "people/team_detail.html",
+        {"team": team, "page": page, "subteams": subteams, "connection": connection},
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from rapport.accounts.models import User
 from rapport.demo import generator
 from rapport.ledger.models import Interaction
-from rapport.ledger.selectors import org_ties
+from rapport.ledger.selectors import STRONG_TIE, org_ties
 from rapport.people.models import Membership, Organization, Person, Team
 
 TODAY = date(2026, 3, 16)  # a Monday; the history then spans a DST change in both regions
@@ -109,7 +109,7 @@ def test_a_few_people_are_isolated_and_teams_are_tight():
     strong = Counter[int]()
     within, across = [], []
     for tie in ties:
-        if tie.strength >= generator.STRONG_TIE:
+        if tie.strength >= STRONG_TIE:
             strong[tie.person_a_id] += 1
             strong[tie.person_b_id] += 1
         same = team_of[tie.person_a_id] == team_of[tie.person_b_id]

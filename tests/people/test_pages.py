@@ -74,6 +74,8 @@ def test_list_pages_use_the_same_number_of_queries_for_3_or_30_people(admin, tea
 
 
 def test_team_page_query_count_does_not_grow_with_members(member_client, team, member):
+    # Start above the anonymity threshold, so both requests release the team's figure.
+    MembershipFactory.create_batch(5, team=team, person__organization=team.organization)
     few = _queries(member_client, reverse("people:team", args=[team.pk]))
     MembershipFactory.create_batch(20, team=team, person__organization=team.organization)
     assert _queries(member_client, reverse("people:team", args=[team.pk])) == few
@@ -181,3 +183,46 @@ def test_searches_with_odd_characters_are_answered_not_crashed(org_admin_client,
     for query in ["%00", "\x00", "'; DROP TABLE people;--", "%", "_", "ü" * 500]:
         response = org_admin_client.get(reverse(url_name), {"q": query})
         assert response.status_code == 200, query
+
+
+def _connect(a, b, times):
+    from rapport.ledger.kinds import Kind
+    from rapport.ledger.services import interaction_record
+
+    for _ in range(times):
+        interaction_record(actor=a, other=b, kind=Kind.HELPED)
+
+
+def test_the_team_page_shows_connection_only_through_the_privacy_gate(org, team, member):
+    client = client_for(member)
+    # Four members: under the organisation's threshold of 5, so no figure at all.
+    MembershipFactory.create_batch(3, team=team, person__organization=org)
+    html = client.get(reverse("people:team", args=[team.pk])).content.decode()
+    assert "Not shown, so that no one can be singled out." in html
+    assert "% of the team" not in html
+
+
+def test_a_large_enough_team_sees_the_share_of_well_connected_members(org, team, member):
+    others = [
+        m.person for m in MembershipFactory.create_batch(5, team=team, person__organization=org)
+    ]
+    # Each strong tie needs a strength of 3: two "helped" (weight 2) today make 4.
+    for other in others[:3]:
+        _connect(member, other, 2)
+    _connect(others[0], others[1], 2)
+    _connect(others[0], others[2], 2)
+    # member: 3 strong ties; others[0]: member, 1, 2 → 3; everyone else fewer.
+    response = client_for(member).get(reverse("people:team", args=[team.pk]))
+    assert response.context["connection"].released
+    assert response.context["connection"].value == round(100 * 2 / 6)
+
+
+def test_strong_tie_counts_count_each_colleague_once_in_either_direction(org, member, lead):
+    from rapport.ledger.selectors import strong_tie_counts
+
+    _connect(member, lead, 1)
+    _connect(lead, member, 1)  # 2 + 2 across both directions: one strong tie each
+    third = PersonFactory(organization=org)
+    _connect(member, third, 1)  # 2: not strong
+    counts = strong_tie_counts(organization=org, people_ids=[member.pk, lead.pk, third.pk])
+    assert counts == {member.pk: 1, lead.pk: 1, third.pk: 0}
