@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 from rapport.api.auth import viewer
 from rapport.api.pagination import PageNumber
 from rapport.api.schemas import MAX_ID, SearchQuery, Text
+from rapport.privacy.gate import Released
 
 from . import selectors
 from .access import get_person_for, get_team_for
@@ -154,6 +155,15 @@ class TeamOut(Schema):
     member_count: int = Field(description="Members who have not left")
 
 
+class TeamDetailOut(TeamOut):
+    connected_percent: int | None = Field(
+        description=(
+            "Share of members with three or more strong ties; null when the privacy gate "
+            "holds it back (too few people, or too little changed since you last saw it)"
+        )
+    )
+
+
 class MemberOut(Schema):
     role: str = Field(description="'member' or 'lead'")
     person: PersonOut
@@ -236,14 +246,18 @@ def teams_list(request: HttpRequest, q: SearchQuery = "") -> QuerySet[Team]:
 
 @router.get(
     "/teams/{team_id}",
-    response=TeamOut,
+    response=TeamDetailOut,
     operation_id="teams_read",
     url_name="team",
     summary="A team",
 )
 def teams_read(request: HttpRequest, team_id: int = Path(..., ge=1, le=MAX_ID)) -> Team:
-    team = get_team_for(viewer(request), team_id)
+    me = viewer(request)
+    team = get_team_for(me, team_id)
     team.member_count = selectors.team_members(team=team).count()  # type: ignore[attr-defined]
+    connection = selectors.team_connection(viewer=me, team=team)
+    connected = connection.value if isinstance(connection, Released) else None
+    team.connected_percent = connected  # type: ignore[attr-defined]
     return team
 
 

@@ -246,7 +246,8 @@ def test_teams_list_with_member_counts(as_member, org, team, lead, outsider, oth
 def test_a_team_by_id(as_member, team, lead):
     body = as_member.get(f"{API}/teams/{team.pk}").json()
     assert body == {
-        "id": team.pk, "name": "Platform", "description": "", "parent_id": None, "member_count": 2
+        "id": team.pk, "name": "Platform", "description": "", "parent_id": None, "member_count": 2,
+        "connected_percent": None,  # two people: under the anonymity threshold
     }  # fmt: skip
 
 
@@ -291,3 +292,13 @@ def test_lists_take_the_same_queries_for_3_or_30_people(
     assert response.status_code == 200
     with django_assert_max_num_queries(5):  # auth, count, page, prefetch (+ team)
         as_member.get(url, {"page_size": 100})
+
+
+def test_a_teams_connection_figure_comes_through_the_privacy_gate(client, member, team):
+    headers = bearer(member)
+    small = send(client, "GET", f"/teams/{team.pk}", headers=headers).json()
+    assert small["connected_percent"] is None  # one member: nothing may be said
+    for _ in range(6):
+        MembershipFactory(team=team, person=colleague(team.organization))
+    large = send(client, "GET", f"/teams/{team.pk}", headers=headers).json()
+    assert large["connected_percent"] == 0  # nobody has strong ties yet
