@@ -48,3 +48,10 @@ def test_an_unknown_mode_is_refused_with_a_clear_message():
     result = _check({"RAPPORT_MODE": "staging"})
     assert result.returncode != 0
     assert "RAPPORT_MODE must be dev, demo or production" in result.stderr
+
+
+def test_production_refuses_to_start_with_a_malformed_encryption_key():
+    result = _check({**PRODUCTION, "RAPPORT_ENCRYPTION_KEYS": "not-a-fernet-key-but-secret"})
+    assert result.returncode != 0
+    assert "is not a Fernet" in result.stderr
+    assert "not-a-fernet-key-but-secret" not in result.stderr

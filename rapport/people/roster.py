@@ -786,6 +786,7 @@ def roster_apply(
                     "teams_created": result.teams_created,
                 },
             )
+            _audit_admin_changes(organization=organization, actor=actor, result=result)
             return result
     except IntegrityError:
         # Someone added one of these emails or teams while we were writing.
@@ -803,6 +804,26 @@ def roster_apply(
             teams_created=0,
             changes=(),
             applied=False,
+        )
+
+
+def _audit_admin_changes(
+    *, organization: Organization, actor: Person | None, result: RosterResult
+) -> None:
+    """Who may administer the organisation is access: each change gets its own event."""
+    changed = {c.email: c.action for c in result.changes if "org_admin" in c.fields}
+    if not changed:
+        return
+    people = Person.objects.filter(organization=organization, user__email__in=list(changed))
+    for person in people.select_related("user"):
+        if changed[person.user.email] == "create" and not person.is_org_admin:
+            continue  # a new member who is not an admin: nothing about access changed
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action=Action.ROLE_CHANGED,
+            target=person,
+            details={"org_admin": person.is_org_admin, "via": "roster"},
         )
 
 

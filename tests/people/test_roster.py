@@ -583,3 +583,14 @@ def test_people_marked_as_left_can_no_longer_sign_in_and_can_again_when_back(org
     )
     leaver.user.refresh_from_db()
     assert leaver.user.is_active
+
+
+def test_each_org_admin_granted_or_removed_by_a_roster_gets_its_own_audit_event(org, admin):
+    from rapport.audit.models import AuditEvent
+
+    text = (
+        "email,name,org_admin\nnew.admin@acme.example,New Admin,yes\nplain@acme.example,Plain,no\n"
+    )
+    roster_apply(organization=org, parsed=roster_parse(text=text), actor=admin)
+    events = AuditEvent.objects.filter(action="role_changed")
+    assert [(e.target_label, e.details["org_admin"]) for e in events] == [("New Admin", True)]
