@@ -36,6 +36,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from rapport.accounts.models import User
+from rapport.audit.actions import Action
+from rapport.audit.models import AuditEvent
 from rapport.ledger.kinds import Kind
 from rapport.ledger.models import Interaction
 from rapport.ledger.services import InteractionRow, interactions_bulk_record
@@ -646,6 +648,7 @@ def demo_seed(
             ) as bar,
         ):
             written = interactions_bulk_record(_counted(rows, bar))
+        _record_setup(organization, people=len(plan.people), teams=len(plan.teams))
     if connection.vendor == "postgresql":
         # Fresh statistics, so the planner knows the tables are no longer empty; outside a
         # transaction also VACUUM, which sets the rows' hint bits and visibility map once
@@ -661,6 +664,60 @@ def demo_seed(
         teams=len(plan.teams),
         interactions=written,
     )
+
+
+def _record_setup(organization: Organization, *, people: int, teams: int) -> None:
+    """The people team's first steps, so the audit log is not empty on the first visit: the
+    roster import that created everyone, and the roles given out afterwards."""
+    admins = list(
+        Person.objects.in_organization(organization).filter(is_org_admin=True).order_by("pk")
+    )
+    if not admins:
+        return
+    first = admins[0]
+    start = timezone.now() - timedelta(days=HISTORY_DAYS + 1)
+    events = [
+        AuditEvent(
+            organization=organization,
+            actor=first,
+            actor_label=first.display_name,
+            action=Action.ROSTER_IMPORTED,
+            details={"created": people, "updated": 0, "unchanged": 0, "teams_created": teams},
+            created_at=start,
+        )
+    ]
+    leads = Membership.objects.filter(
+        team__organization=organization, role=Membership.Role.LEAD
+    ).select_related("person", "team")
+    for n, membership in enumerate(leads.order_by("team__name")[:12]):
+        events.append(
+            AuditEvent(
+                organization=organization,
+                actor=first,
+                actor_label=first.display_name,
+                action=Action.ROLE_CHANGED,
+                target_type="person",
+                target_id=membership.person_id,
+                target_label=membership.person.display_name,
+                details={"leads_team_ids": [membership.team_id], "via": "members page"},
+                created_at=start + timedelta(hours=2, minutes=7 * n),
+            )
+        )
+    for n, admin in enumerate(admins[1:]):
+        events.append(
+            AuditEvent(
+                organization=organization,
+                actor=first,
+                actor_label=first.display_name,
+                action=Action.ROLE_CHANGED,
+                target_type="person",
+                target_id=admin.pk,
+                target_label=admin.display_name,
+                details={"org_admin": True, "org_admin_before": False},
+                created_at=start + timedelta(days=1, minutes=n),
+            )
+        )
+    AuditEvent.objects.bulk_create(events)
 
 
 @contextmanager

@@ -164,3 +164,14 @@ def test_every_generated_account_shares_one_password_hash():
     assert User.objects.values("password").distinct().count() == 1
     user = User.objects.get(email="member@hash.example")
     assert user.check_password(generator.DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_demo_audit_log_shows_how_the_people_team_set_things_up():
+    from rapport.audit.models import AuditEvent
+
+    result = generator.demo_seed(plan=generator.demo_plan(), interactions=500)
+    events = AuditEvent.objects.filter(organization=result.organization)
+    assert events.filter(action="roster_imported").count() == 1
+    assert events.filter(action="role_changed").count() >= 6  # a lead per team, the second admin
+    assert all(e.actor.is_org_admin for e in events.select_related("actor"))
