@@ -676,47 +676,35 @@ def _record_setup(organization: Organization, *, people: int, teams: int) -> Non
         return
     first = admins[0]
     start = timezone.now() - timedelta(days=HISTORY_DAYS + 1)
-    events = [
-        AuditEvent(
+
+    def by_first_admin(
+        action: str, at: datetime, details: dict[str, object], target: Person | None = None
+    ) -> AuditEvent:
+        return AuditEvent(
             organization=organization,
             actor=first,
             actor_label=first.display_name,
-            action=Action.ROSTER_IMPORTED,
-            details={"created": people, "updated": 0, "unchanged": 0, "teams_created": teams},
-            created_at=start,
+            action=action,
+            target_type="person" if target else "",
+            target_id=target.pk if target else None,
+            target_label=target.display_name if target else "",
+            details=details,
+            created_at=at,
         )
-    ]
+
+    details = {"created": people, "updated": 0, "unchanged": 0, "teams_created": teams}
+    events = [by_first_admin(Action.ROSTER_IMPORTED, start, details)]
     leads = Membership.objects.filter(
         team__organization=organization, role=Membership.Role.LEAD
-    ).select_related("person", "team")
+    ).select_related("person")
     for n, membership in enumerate(leads.order_by("team__name")[:12]):
-        events.append(
-            AuditEvent(
-                organization=organization,
-                actor=first,
-                actor_label=first.display_name,
-                action=Action.ROLE_CHANGED,
-                target_type="person",
-                target_id=membership.person_id,
-                target_label=membership.person.display_name,
-                details={"leads_team_ids": [membership.team_id], "via": "members page"},
-                created_at=start + timedelta(hours=2, minutes=7 * n),
-            )
-        )
+        at = start + timedelta(hours=2, minutes=7 * n)
+        details = {"leads_team_ids": [membership.team_id], "via": "members page"}
+        events.append(by_first_admin(Action.ROLE_CHANGED, at, details, membership.person))
     for n, admin in enumerate(admins[1:]):
-        events.append(
-            AuditEvent(
-                organization=organization,
-                actor=first,
-                actor_label=first.display_name,
-                action=Action.ROLE_CHANGED,
-                target_type="person",
-                target_id=admin.pk,
-                target_label=admin.display_name,
-                details={"org_admin": True, "org_admin_before": False},
-                created_at=start + timedelta(days=1, minutes=n),
-            )
-        )
+        at = start + timedelta(days=1, minutes=n)
+        details = {"org_admin": True, "org_admin_before": False}
+        events.append(by_first_admin(Action.ROLE_CHANGED, at, details, admin))
     AuditEvent.objects.bulk_create(events)
 
 
