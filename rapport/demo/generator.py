@@ -25,7 +25,7 @@ import random
 import sys
 import unicodedata
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -678,7 +678,7 @@ def _record_setup(organization: Organization, *, people: int, teams: int) -> Non
     start = timezone.now() - timedelta(days=HISTORY_DAYS + 1)
 
     def by_first_admin(
-        action: str, at: datetime, details: dict[str, object], target: Person | None = None
+        action: str, at: datetime, details: Mapping[str, object], target: Person | None = None
     ) -> AuditEvent:
         return AuditEvent(
             organization=organization,
@@ -688,23 +688,23 @@ def _record_setup(organization: Organization, *, people: int, teams: int) -> Non
             target_type="person" if target else "",
             target_id=target.pk if target else None,
             target_label=target.display_name if target else "",
-            details=details,
+            details=dict(details),
             created_at=at,
         )
 
-    details = {"created": people, "updated": 0, "unchanged": 0, "teams_created": teams}
-    events = [by_first_admin(Action.ROSTER_IMPORTED, start, details)]
+    imported = {"created": people, "updated": 0, "unchanged": 0, "teams_created": teams}
+    events = [by_first_admin(Action.ROSTER_IMPORTED, start, imported)]
     leads = Membership.objects.filter(
         team__organization=organization, role=Membership.Role.LEAD
     ).select_related("person")
     for n, membership in enumerate(leads.order_by("team__name")[:12]):
         at = start + timedelta(hours=2, minutes=7 * n)
-        details = {"leads_team_ids": [membership.team_id], "via": "members page"}
-        events.append(by_first_admin(Action.ROLE_CHANGED, at, details, membership.person))
+        leads_team = {"leads_team_ids": [membership.team_id], "via": "members page"}
+        events.append(by_first_admin(Action.ROLE_CHANGED, at, leads_team, membership.person))
     for n, admin in enumerate(admins[1:]):
         at = start + timedelta(days=1, minutes=n)
-        details = {"org_admin": True, "org_admin_before": False}
-        events.append(by_first_admin(Action.ROLE_CHANGED, at, details, admin))
+        made_admin = {"org_admin": True, "org_admin_before": False}
+        events.append(by_first_admin(Action.ROLE_CHANGED, at, made_admin, admin))
     AuditEvent.objects.bulk_create(events)
 
 
