@@ -12,6 +12,16 @@ urlpatterns = [
     path("people/", include("rapport.people.urls")),
     path("audit/", include("rapport.audit.urls")),
     path("", include("rapport.notifications.urls")),
+    path("checkins/", include("rapport.checkins.urls")),
+    path("kudos/", include("rapport.kudos.urls")),
+    path("feed/", include("rapport.feed.urls")),
+    path("help/", include("rapport.helpboard.urls")),
+    path("guides/", include("rapport.guides.urls")),
+    path("commitments/", include("rapport.commitments.urls")),
+    path("roadblocks/", include("rapport.roadblocks.urls")),
+    path("tone/", include("rapport.tone.urls")),
+    path("pairing/", include("rapport.pairing.urls")),
+    path("care/", include("rapport.care.urls")),
     path("accounts/", include("rapport.accounts.urls")),
     # Sign-in emails belong to the roster and invitations; allauth's page to add and switch
     # addresses would let a person take over another address, so it is not offered.

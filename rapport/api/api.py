@@ -17,9 +17,19 @@ from django.urls import URLPattern, re_path
 from ninja import NinjaAPI, Swagger
 
 from rapport.audit.api import router as audit_router
+from rapport.care.api import router as care_router
+from rapport.checkins.api import router as checkins_router
+from rapport.commitments.api import router as commitments_router
+from rapport.feed.api import router as feed_router
+from rapport.guides.api import router as guides_router
+from rapport.helpboard.api import router as helpboard_router
+from rapport.kudos.api import router as kudos_router
 from rapport.ledger.api import router as ledger_router
 from rapport.notifications.api import router as notifications_router
+from rapport.pairing.api import router as pairing_router
 from rapport.people.api import router as people_router
+from rapport.roadblocks.api import router as roadblocks_router
+from rapport.tone.api import router as tone_router
 
 from . import errors
 from .auth import AUTH
@@ -86,6 +96,16 @@ api.add_router("", ledger_router)
 api.add_router("", tokens_router)
 api.add_router("", audit_router)
 api.add_router("", notifications_router)
+api.add_router("", checkins_router)
+api.add_router("", kudos_router)
+api.add_router("", feed_router)
+api.add_router("", helpboard_router)
+api.add_router("", guides_router)
+api.add_router("", commitments_router)
+api.add_router("", roadblocks_router)
+api.add_router("", tone_router)
+api.add_router("", pairing_router)
+api.add_router("", care_router)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ from rapport.ledger.models import Interaction
 from rapport.ledger.services import InteractionRow, interactions_bulk_record
 from rapport.people.models import Membership, Organization, Person, Team
 
+from .capabilities import seed_capabilities
+
 DEMO_SLUG = "northwind"
 DEMO_NAME = "Northwind Studio"
 DEMO_PASSWORD = "rapport-demo"  # every demo person's password, not only the featured accounts
@@ -50,6 +52,7 @@ HISTORY_DAYS = 120
 DEMO_INTERACTIONS = 10_000
 INTERACTIONS_PER_PERSON = 100  # the default history of a large organisation
 PEOPLE_PER_TEAM = 12
+CAPABILITY_DEMO_MAX_PEOPLE = 2_000
 REBUILD_INDEXES_FROM = 1_000_000  # interactions; see _secondary_indexes_rebuilt
 MIN_PEOPLE = 30
 
@@ -605,9 +608,18 @@ def _utc_midnight(day: date, zone: str) -> datetime:
 
 
 def demo_seed(
-    *, plan: OrganizationPlan, interactions: int, progress: bool = False, batch_size: int = 5_000
+    *,
+    plan: OrganizationPlan,
+    interactions: int,
+    progress: bool = False,
+    batch_size: int = 5_000,
+    capabilities: bool | None = None,
 ) -> SeedResult:
     """Create the planned organisation with its history, unless it already has people.
+
+    `capabilities`: also seed each capability's history (check-ins, kudos, …, see
+    `rapport.demo.capabilities`); by default only for organisations of up to
+    CAPABILITY_DEMO_MAX_PEOPLE people, since the large benchmark plans seed their own.
 
     One transaction: an interrupted seed leaves nothing behind, and running it again after
     a complete one changes nothing.
@@ -649,6 +661,10 @@ def demo_seed(
         ):
             written = interactions_bulk_record(_counted(rows, bar))
         _record_setup(organization, people=len(plan.people), teams=len(plan.teams))
+        if capabilities is None:
+            capabilities = len(plan.people) <= CAPABILITY_DEMO_MAX_PEOPLE
+        if capabilities:
+            seed_capabilities(organization=organization, plan=plan)
     if connection.vendor == "postgresql":
         # Fresh statistics, so the planner knows the tables are no longer empty; outside a
         # transaction also VACUUM, which sets the rows' hint bits and visibility map once

@@ -22,6 +22,24 @@ class NotificationType(models.TextChoices):
     WELCOME = "welcome", "Welcome"
     INVITATION_ACCEPTED = "invitation_accepted", "Someone accepted your invitation"
     CHECKIN_PROMPT = "checkin_prompt", "Daily check-in reminder"
+    CHECKED_ON = "checked_on", "Someone checked in on you"
+    CHECK_ON_REPLY = "check_on_reply", "A reply to your message"
+    KUDOS_RECEIVED = "kudos_received", "Someone thanked you"
+    KUDOS_ACTIVITY = "kudos_activity", "Reactions and replies to thanks"
+    KUDOS_REVIEW = "kudos_review", "Thanks that may be traded (org admins)"
+    MENTIONED = "mentioned", "You were mentioned"
+    POST_ACTIVITY = "post_activity", "Replies to your posts"
+    HELP_OFFER = "help_offer", "Offers of help on your requests"
+    HELP_UPDATE = "help_update", "Updates on help you offered or asked for"
+    HELP_SUGGESTION = "help_suggestion", "A teammate could use a hand"
+    COMMITMENT_UPDATE = "commitment_update", "Promises made to you or asked of you"
+    COMMITMENT_REMINDER = "commitment_reminder", "Reminders of your promises"
+    ROADBLOCK_REMINDER = "roadblock_reminder", "Reminders about a conversation to have"
+    TALK_INVITATION = "talk_invitation", "Invitations to talk"
+    PAIRING_MATCH = "pairing_match", "Your pairing group"
+    PAIRING_FOLLOW_UP = "pairing_follow_up", "Did you meet?"
+    BUDDY = "buddy", "Buddies"
+    CARE = "care", "Care appointments"
 
 
 class Channel(models.TextChoices):
@@ -68,6 +86,101 @@ TYPES: dict[str, TypeInfo] = {
         description="A nudge at the start of your working day to check in.",
         default_channel=Channel.IN_APP,
         subject="Time for your check-in",
+    ),
+    NotificationType.CHECKED_ON: TypeInfo(
+        description="When a colleague asks how you are doing.",
+        default_channel=Channel.BOTH,
+        subject="A colleague is thinking of you",
+        private=True,
+    ),
+    NotificationType.CHECK_ON_REPLY: TypeInfo(
+        description="When someone answers the message you sent them.",
+        default_channel=Channel.BOTH,
+        subject="You have a reply",
+        private=True,
+    ),
+    NotificationType.KUDOS_RECEIVED: TypeInfo(
+        description="When someone thanks you.",
+        default_channel=Channel.BOTH,
+        subject="Someone thanked you",
+    ),
+    NotificationType.KUDOS_ACTIVITY: TypeInfo(
+        description="Reactions and replies to thanks you gave or received.",
+        default_channel=Channel.IN_APP,
+        subject="New activity on a thank-you",
+    ),
+    NotificationType.KUDOS_REVIEW: TypeInfo(
+        description="For org admins: thanks that look traded back and forth.",
+        default_channel=Channel.IN_APP,
+        subject="Thanks to review",
+    ),
+    NotificationType.MENTIONED: TypeInfo(
+        description="When someone mentions you in a post or reply.",
+        default_channel=Channel.BOTH,
+        subject="You were mentioned",
+    ),
+    NotificationType.POST_ACTIVITY: TypeInfo(
+        description="Replies to your wins and challenges.",
+        default_channel=Channel.IN_APP,
+        subject="New replies to your post",
+    ),
+    NotificationType.HELP_OFFER: TypeInfo(
+        description="When someone offers to help with your request.",
+        default_channel=Channel.BOTH,
+        subject="Someone offered to help",
+    ),
+    NotificationType.HELP_UPDATE: TypeInfo(
+        description="Accepted offers, finished and closed requests.",
+        default_channel=Channel.BOTH,
+        subject="An update on a help request",
+    ),
+    NotificationType.HELP_SUGGESTION: TypeInfo(
+        description="When a teammate is swamped or shares a challenge and you have room.",
+        default_channel=Channel.IN_APP,
+        subject="A teammate could use a hand",
+    ),
+    NotificationType.COMMITMENT_UPDATE: TypeInfo(
+        description="Promises made to you, asked of you, and changes to them.",
+        default_channel=Channel.BOTH,
+        subject="An update on a promise",
+    ),
+    NotificationType.COMMITMENT_REMINDER: TypeInfo(
+        description="Before and when a promise you made is due.",
+        default_channel=Channel.BOTH,
+        subject="A promise is coming due",
+    ),
+    NotificationType.ROADBLOCK_REMINDER: TypeInfo(
+        description="A reminder to have the conversation you prepared.",
+        default_channel=Channel.IN_APP,
+        subject="A reminder from Rapport",
+        private=True,
+    ),
+    NotificationType.TALK_INVITATION: TypeInfo(
+        description="When a colleague would like to talk with you.",
+        default_channel=Channel.BOTH,
+        subject="A colleague would like to talk",
+        private=True,
+    ),
+    NotificationType.PAIRING_MATCH: TypeInfo(
+        description="Who you are meeting this round, and when you are all free.",
+        default_channel=Channel.BOTH,
+        subject="Your new pairing group",
+    ),
+    NotificationType.PAIRING_FOLLOW_UP: TypeInfo(
+        description="After a round: did you meet?",
+        default_channel=Channel.IN_APP,
+        subject="Did you meet?",
+    ),
+    NotificationType.BUDDY: TypeInfo(
+        description="Your buddy, and check-ins with them.",
+        default_channel=Channel.BOTH,
+        subject="About your buddy",
+    ),
+    NotificationType.CARE: TypeInfo(
+        description="Your appointments: confirmations, changes and reminders.",
+        default_channel=Channel.BOTH,
+        subject="An update from Rapport",
+        private=True,
     ),
 }
 

@@ -17,7 +17,7 @@ from rapport.notifications.models import (
     NotificationPreference,
     NotificationSettings,
 )
-from rapport.notifications.types import Channel, NotificationType
+from rapport.notifications.types import TYPES, Channel, NotificationType
 
 from ..conftest import client_for
 from .factories import NotificationFactory
@@ -159,7 +159,8 @@ def test_the_nav_badge_costs_one_query_and_only_when_shown(member, rf):
 
 
 def _preferences_form(**overrides: str) -> dict[str, str]:
-    data = {
+    defaults = {f"channel_{value}": info.default_channel for value, info in TYPES.items()}
+    data = defaults | {
         "quiet_hours_start": "21:00",
         "quiet_hours_end": "07:30",
         "respect_working_days": "on",

@@ -16,10 +16,12 @@ from rapport.api.api import operations
 
 from ..api import bearer
 from .test_walk import (  # noqa: F401
+    CAPABILITY_APPS,
     SECRET_NAMES,
     World,
     _first_org_notification,
     _first_org_token,
+    capability_module,
     world,
 )
 
@@ -62,6 +64,15 @@ API_COVERAGE: dict[str, Any] = {
 # Operations the outsider is rightly refused: taking over the first organisation's person
 # by importing their email is "already used by another account", without naming the org.
 REFUSED = {"roster_import": 422}
+
+# Each capability app adds its operations in `tests/<app>/tenancy.py`: API_OPERATIONS (as
+# API_COVERAGE), API_PARAMETERS (as PARAMETERS) and API_REFUSED (as REFUSED).
+for _app in CAPABILITY_APPS:
+    _module = capability_module(_app)
+    if _module is not None:
+        API_COVERAGE.update(getattr(_module, "API_OPERATIONS", {}))
+        PARAMETERS.update(getattr(_module, "API_PARAMETERS", {}))
+        REFUSED.update(getattr(_module, "API_REFUSED", {}))
 
 
 def test_every_api_operation_is_covered():

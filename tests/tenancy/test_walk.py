@@ -8,6 +8,7 @@ organisation. API operations are walked the same way in test_api_walk.py.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -94,6 +95,38 @@ COVERAGE: dict[str, tuple[str, Callable[[World], dict[str, Any]] | None]] = {
     "notifications:unsubscribe": ("static", lambda w: {"token": "not-a-real-token"}),
     "accounts:token_revoke": _object_route(lambda w: {"pk": _first_org_token(w)}),
 }
+
+
+# Each capability app lists its own routes in `tests/<app>/tenancy.py` (ROUTES, same format
+# as above; builders may create the first organisation's objects they need from `World`).
+CAPABILITY_APPS = (
+    "checkins",
+    "kudos",
+    "feed",
+    "helpboard",
+    "guides",
+    "commitments",
+    "roadblocks",
+    "tone",
+    "pairing",
+    "care",
+)
+
+
+def capability_module(app: str) -> Any | None:
+    """`tests.<app>.tenancy`, or None while that app has no routes yet."""
+    try:
+        return importlib.import_module(f"tests.{app}.tenancy")
+    except ModuleNotFoundError as error:
+        if error.name != f"tests.{app}.tenancy":
+            raise
+        return None
+
+
+for _app in CAPABILITY_APPS:
+    _module = capability_module(_app)
+    if _module is not None:
+        COVERAGE.update(getattr(_module, "ROUTES", {}))
 
 
 def _first_org_notification(w: World) -> int:

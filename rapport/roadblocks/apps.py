@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RoadblocksConfig(AppConfig):
+    name = "rapport.roadblocks"
+    label = "roadblocks"
