@@ -78,3 +78,17 @@ CAPABILITIES: tuple[Capability, ...] = (
 )
 
 BY_SLUG = {c.slug: c for c in CAPABILITIES}
+
+
+def capability_url(slug: str) -> str:
+    """Where a capability lives: its page once built, its coming-soon page until then.
+
+    Link to another capability through this (or the `capability_url` template tag), so the
+    link is right before and after that capability lands.
+    """
+    from django.urls import reverse
+
+    capability = BY_SLUG[slug]
+    if capability.url_name:
+        return reverse(capability.url_name)
+    return reverse("coming_soon", args=[slug])
