@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -475,12 +475,22 @@ def digest_send(*, person_id: int, period_key: str, claim: str, now: datetime | 
 
 def checkin_prompts_send(*, now: datetime | None = None) -> int:
     """Prompt everyone whose working day has begun, in their own time zone, once per local
-    date (the dedupe key), whichever worker runs this and however often."""
+    date (the dedupe key), whichever worker runs this and however often. Someone who has
+    already checked in that local day is not prompted."""
+    from rapport.checkins.models import CheckIn
+
     now = now or timezone.now()
     already: set[tuple[int, str]] = set(
         Notification.objects.filter(
             type=NotificationType.CHECKIN_PROMPT, created_at__gte=now - timedelta(hours=40)
         ).values_list("recipient_id", "dedupe_key")
+    )
+    # Every local date anyone can be on now lies within a day of the UTC date.
+    utc_today = now.astimezone(UTC).date()
+    checked_in: set[tuple[int, date]] = set(
+        CheckIn.objects.filter(
+            day__gte=utc_today - timedelta(days=1), day__lte=utc_today + timedelta(days=1)
+        ).values_list("person_id", "day")
     )
     prompted = 0
     people = Person.objects.exclude(status__in=SILENT_STATUSES).order_by("pk")
@@ -491,14 +501,14 @@ def checkin_prompts_send(*, now: datetime | None = None) -> int:
         if not person.work_start <= local.time().replace(tzinfo=None) < person.work_end:
             continue
         key = f"checkin_prompt:{local.date().isoformat()}"
-        if (person.pk, key) in already:
+        if (person.pk, key) in already or (person.pk, local.date()) in checked_in:
             continue
         created = notify(
             recipient=person,
             type=NotificationType.CHECKIN_PROMPT,
             title="A moment to check in",
             body="How is today going? Ten seconds, and it stays private unless you share it.",
-            url=reverse("today"),
+            url=reverse("checkins:home"),
             dedupe_key=key,
             now=now,
         )

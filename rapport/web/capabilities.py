@@ -23,6 +23,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "Check-ins",
         "A ten-second answer to how you are really doing today. Private unless you choose "
         "to share it with your team.",
+        url_name="checkins:home",
     ),
     Capability(
         "kudos",
