@@ -30,6 +30,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "Kudos",
         "Say thank you for the small things, in public or just to the person, and notice "
         "the people whose help usually goes unseen.",
+        url_name="kudos:home",
     ),
     Capability(
         "feed",
