@@ -52,7 +52,6 @@ HISTORY_DAYS = 120
 DEMO_INTERACTIONS = 10_000
 INTERACTIONS_PER_PERSON = 100  # the default history of a large organisation
 PEOPLE_PER_TEAM = 12
-CAPABILITY_DEMO_MAX_PEOPLE = 2_000
 REBUILD_INDEXES_FROM = 1_000_000  # interactions; see _secondary_indexes_rebuilt
 MIN_PEOPLE = 30
 
@@ -613,13 +612,12 @@ def demo_seed(
     interactions: int,
     progress: bool = False,
     batch_size: int = 5_000,
-    capabilities: bool | None = None,
+    capabilities: bool = True,
 ) -> SeedResult:
     """Create the planned organisation with its history, unless it already has people.
 
     `capabilities`: also seed each capability's history (check-ins, kudos, …, see
-    `rapport.demo.capabilities`); by default only for organisations of up to
-    CAPABILITY_DEMO_MAX_PEOPLE people, since the large benchmark plans seed their own.
+    `rapport.demo.capabilities`); the large benchmark organisations seed their own.
 
     One transaction: an interrupted seed leaves nothing behind, and running it again after
     a complete one changes nothing.
@@ -661,8 +659,6 @@ def demo_seed(
         ):
             written = interactions_bulk_record(_counted(rows, bar))
         _record_setup(organization, people=len(plan.people), teams=len(plan.teams))
-        if capabilities is None:
-            capabilities = len(plan.people) <= CAPABILITY_DEMO_MAX_PEOPLE
         if capabilities:
             seed_capabilities(organization=organization, plan=plan)
     if connection.vendor == "postgresql":

@@ -69,6 +69,9 @@ class InteractionRow:
     kind: str
     occurred_at: datetime
     weight: float | None = None
+    #: what the interaction came from (a kudos, a reply…), as with interaction_record
+    source_type_id: int | None = None
+    source_id: int | None = None
 
 
 def interactions_bulk_record(rows: Iterable[InteractionRow], *, batch_size: int = 20_000) -> int:
@@ -94,6 +97,8 @@ def interactions_bulk_record(rows: Iterable[InteractionRow], *, batch_size: int 
                         kind=r.kind,
                         weight=r.weight or DEFAULT_WEIGHTS[r.kind],
                         occurred_at=r.occurred_at,
+                        source_type_id=r.source_type_id,
+                        source_id=r.source_id,
                     )
                     for r in batch
                 ],
@@ -107,7 +112,9 @@ def _copy_batch(batch: list[InteractionRow]) -> int:
     from django.db import connection
 
     table = Interaction._meta.db_table
-    columns = "organization_id, actor_id, other_id, kind, weight, occurred_at"
+    columns = (
+        "organization_id, actor_id, other_id, kind, weight, occurred_at, source_type_id, source_id"
+    )
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor underneath Django's wrapper
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -125,4 +132,6 @@ def _as_tuples(batch: list[InteractionRow]) -> Iterator[tuple[object, ...]]:
             r.kind,
             r.weight or DEFAULT_WEIGHTS[r.kind],
             r.occurred_at,
+            r.source_type_id,
+            r.source_id,
         )
