@@ -634,6 +634,7 @@ WHY_NOT = _rx(
 )
 WHY_ALWAYS = _rx(r"^why\s+(?:do|does)\s+(?P<who>you|he|she|they)\s+(?P<rest>[^?]*)\??$")
 SHOULD_HAVE = _rx(rf"\b(?P<who>you|he|she|they)\s+should(?P<neg>n{A}t| not)?\s+have\b")
+GREETING = _rx(r"^(?:hi|hey|hello|dear)\s+[^,.!?]{1,40},\s*")
 SUPPOSED = _rx(r"\b(?P<who>you|he|she|they)\s+(?:were|was)\s+supposed\s+to\b")
 
 
@@ -702,9 +703,16 @@ def _rewrite_sentence(sentence: str, kinds: set[str]) -> str:
             core[0].lower() + core[1:] if core[:1].isupper() and not core.startswith("I ") else core
         )
         return f"It seemed to me that {core}. Did I read that right?"
-    if kinds == {"absolute"} and not s.lower().startswith(("i ", "i'", "i\u2019")):
-        # Said as something you noticed, it becomes one person's view rather than a verdict.
-        return f"I've noticed that {s[:1].lower()}{s[1:]}"
+    if kinds == {"absolute"}:
+        # A greeting stays in front ("Hi Sam, I noticed…" must not become "I've noticed that
+        # hi Sam, I noticed…"); what follows it is what gets reworded.
+        greeting = GREETING.match(s)
+        lead, rest = (s[: greeting.end()], s[greeting.end() :]) if greeting else ("", s)
+        if not rest.lower().startswith(("i ", "i'", "i\u2019")):
+            # Said as something you noticed, it becomes one person's view, not a verdict.
+            return f"{lead}I've noticed that {rest[:1].lower()}{rest[1:]}"
+        if lead:
+            return _capitalise(lead) + rest
     return _capitalise(s)
 
 

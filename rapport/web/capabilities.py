@@ -48,12 +48,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         "Commitments",
         "Keep track of what you promised and to whom; renegotiate early instead of "
         "quietly missing a date.",
+        url_name="commitments:home",
     ),
     Capability(
         "roadblocks",
         "Roadblocks",
         "Note a tension privately, prepare an observation-first conversation, and have it "
         "sooner rather than later.",
+        url_name="roadblocks:home",
     ),
     Capability(
         "pairing",

@@ -236,3 +236,20 @@ def test_any_draft_gives_sane_flags(text: str) -> None:
         assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(ordered))
     assert (report.suggestion is None) == (not report.flagged)
     assert check(text) == report  # deterministic
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        # Found through the roadblock opener, which greets the other person first: the
+        # greeting used to be pulled inside the rewrite ("I've noticed that hi Sam, I
+        # noticed you often…").
+        (
+            "Hi Sam, I noticed you always change plans.",
+            "Hi Sam, I noticed you often change plans.",
+        ),
+        ("Hey Priya, you never reply.", "Hey Priya, I've noticed that you rarely reply."),
+    ],
+)
+def test_a_greeting_stays_in_front_of_the_rewrite(text: str, suggestion: str) -> None:
+    assert check(text).suggestion == suggestion

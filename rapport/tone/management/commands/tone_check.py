@@ -17,7 +17,8 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand
 
-from rapport.tone.coach import MAX_DRAFT_CHARS, check
+from rapport.tone.coach import MAX_DRAFT_CHARS
+from rapport.tone.results import tone_result, too_long_result
 
 
 class Command(BaseCommand):
@@ -38,15 +39,5 @@ class Command(BaseCommand):
             text = raw.rstrip("\r\n")
             if not text.strip() and not options["keep_empty"]:
                 continue
-            if len(text) > MAX_DRAFT_CHARS:
-                result: dict[str, Any] = {
-                    "text": text[:MAX_DRAFT_CHARS],
-                    "flagged": False,
-                    "flags": [],
-                    "suggestion": None,
-                    "error": f"draft too long: {len(text)} characters, at most "
-                    f"{MAX_DRAFT_CHARS} are checked; nothing was checked",
-                }
-            else:
-                result = check(text).as_dict()
+            result = too_long_result(text) if len(text) > MAX_DRAFT_CHARS else tone_result(text)
             self.stdout.write(json.dumps(result, ensure_ascii=False))
