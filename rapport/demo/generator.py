@@ -47,6 +47,10 @@ from .capabilities import seed_capabilities
 
 DEMO_SLUG = "northwind"
 DEMO_NAME = "Northwind Studio"
+# Care's demo practice (rapport.care.demo) serves the demo organisation; its people are not
+# the organisation's, so their sign-ins are listed here beside the employees'.
+CARE_THERAPIST_EMAIL = "tracy@harbour-lane.example"
+CARE_PRACTICE_ADMIN_EMAIL = "practice@harbour-lane.example"
 DEMO_PASSWORD = "rapport-demo"  # every demo person's password, not only the featured accounts
 HISTORY_DAYS = 120
 DEMO_INTERACTIONS = 10_000
@@ -226,6 +230,24 @@ class DemoAccount:
     email: str
     display_name: str
     what_to_try: str
+
+
+#: The demo practice's sign-ins (rapport.care.demo): not people of the organisation, so not
+#: in `OrganizationPlan.accounts`, but printed beside them.
+CARE_ACCOUNTS = (
+    DemoAccount(
+        "therapist",
+        CARE_THERAPIST_EMAIL,
+        "Tracy Adeyemi-Clarke",
+        "a therapist of the practice the company funds: her schedule and bookings",
+    ),
+    DemoAccount(
+        "practice",
+        CARE_PRACTICE_ADMIN_EMAIL,
+        "Practice desk",
+        "the practice's admin: therapists' hours and schedules, intro requests",
+    ),
+)
 
 
 @dataclass
@@ -421,18 +443,20 @@ def _assign_roles(
             "member",
             member.email,
             member.display_name,
-            "a designer: Today, the inbox, the people directory",
+            "a designer: check in, thank someone, the help board, a promise, booking Care",
         ),
         DemoAccount(
-            "team lead", lead.email, lead.display_name, "leads Design: the team page, roles"
+            "team lead",
+            lead.email,
+            lead.display_name,
+            "leads Design: the team's check-ins and follow-through, a pairing round",
         ),
         DemoAccount(
             "org admin",
             admin.email,
             admin.display_name,
-            "the people team: roster import, roles, audit log",
+            "the people team: roster import, values, pairing programs, audit log",
         ),
-        # The therapist's account (Care: availability, bookings) is added with Care.
     ]
 
     reserved = {member.index, lead.index, admin.index, head_of_people.index, lead_of[0]}

@@ -61,7 +61,7 @@ def person_data_export(*, person: Person) -> dict[str, Any]:
     """Everything Rapport holds about the person, as JSON-ready data; logged."""
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
-        "about": "Everything Rapport holds about you. Care data is exported from the care side.",
+        "about": "Everything Rapport holds about you.",
     }
     for section in sections():
         data[section.name] = section.export(person)

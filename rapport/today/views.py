@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
+from rapport.care.views import therapist_home_url
 from rapport.ledger.selectors import person_ties
 from rapport.people.access import PersonRequest, person_required
 from rapport.people.selectors import person_teams
 
 
+def today(request: HttpRequest) -> HttpResponse:
+    """The home page; therapists and practice admins (who belong to no organisation) start
+    at their own schedule instead."""
+    if request.user.is_authenticated and getattr(request, "person", None) is None:
+        staff_home = therapist_home_url(request.user)
+        if staff_home is not None:
+            return redirect(staff_home)
+    return _today(request)
+
+
 @person_required
-def today(request: PersonRequest) -> HttpResponse:
+def _today(request: PersonRequest) -> HttpResponse:
     person = request.person
     ties = person_ties(person=person, limit=5)
     strongest = ties[0].strength if ties else 1.0

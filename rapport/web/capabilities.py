@@ -73,6 +73,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "care",
         "Care",
         "A confidential path to a therapist, booked by you and seen only by you and them.",
+        url_name="care:home",
     ),
     Capability(
         "guides",

@@ -53,7 +53,9 @@ class Command(BaseCommand):
         serve = not options["no_serve"]
         if serve:
             self._run(["collectstatic", "--noinput", "--verbosity", "0"], wait=True)
-        self._print_sign_in(result.organization.name, plan.accounts, options["port"])
+        self._print_sign_in(
+            result.organization.name, [*plan.accounts, *generator.CARE_ACCOUNTS], options["port"]
+        )
         if serve:
             self._serve(options["port"], worker=not options["no_worker"])
 
