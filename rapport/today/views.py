@@ -18,7 +18,7 @@ def today(request: HttpRequest) -> HttpResponse:
         staff_home = therapist_home_url(request.user)
         if staff_home is not None:
             return redirect(staff_home)
-    return _today(request)
+    return _today(request)  # type: ignore[arg-type]  # person_required checks it
 
 
 @person_required
