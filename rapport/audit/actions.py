@@ -21,3 +21,10 @@ class Action(models.TextChoices):
     SETTINGS_CHANGED = "settings_changed", "Organisation settings changed"
     DATA_EXPORTED = "data_exported", "Data exported"
     AUDIT_EXPORTED = "audit_exported", "Audit log exported"
+    # What the organisation tells its people
+    KUDOS_VALUES_CHANGED = "kudos_values_changed", "Kudos values or limit changed"
+    KUDOS_FLAG_REVIEWED = "kudos_flag_reviewed", "Traded thanks looked at"
+    GUIDE_EDITED = "guide_edited", "Guide edited"
+    GUIDE_RESET = "guide_reset", "Guide reset to default"
+    PAIRING_PROGRAM_CHANGED = "pairing_program_changed", "Pairing programme changed"
+    BUDDY_REASSIGNED = "buddy_reassigned", "Buddy reassigned"

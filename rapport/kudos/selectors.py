@@ -5,13 +5,14 @@ that says who may see which thanks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from rapport.feed.selectors import challenge_authors_seen_by
 from rapport.ledger.kinds import Kind
 from rapport.ledger.models import Interaction
 from rapport.lib.tenancy import get_for
@@ -154,31 +155,6 @@ def thankable_people(*, viewer: Person) -> QuerySet[Person]:
 # --- unsung teammates ----------------------------------------------------------------------
 
 #: HOOK for the wins & challenges feed (rapport.feed), which this app must not import.
-#: The feed registers a function here (e.g. from its AppConfig.ready) that returns the ids
-#: of people who shared a challenge since `since` in a post the viewer may see:
-#:
-#:     from rapport.kudos.selectors import register_challenge_sharers
-#:     register_challenge_sharers(lambda *, viewer, since: post_ids_query...)
-#:
-#: Until then nobody counts as having shared a challenge.
-ChallengeSharers = Callable[..., Iterable[int] | QuerySet[Person]]
-_challenge_sharers: ChallengeSharers | None = None
-
-
-def register_challenge_sharers(source: ChallengeSharers | None) -> None:
-    """Connect (or, with None, disconnect) the source of "shared a challenge"."""
-    global _challenge_sharers
-    _challenge_sharers = source
-
-
-def challenge_sharers(*, viewer: Person, since: datetime) -> list[int] | QuerySet[Person]:
-    """Ids of people who shared a challenge the viewer may see since `since` (the hook)."""
-    if _challenge_sharers is None:
-        return []
-    found = _challenge_sharers(viewer=viewer, since=since)
-    return found if isinstance(found, QuerySet) else list(found)
-
-
 UNSUNG_REASONS = {
     "helped": "Helped colleagues recently",
     "kept_promises": "Kept their promises",
@@ -212,8 +188,6 @@ def unsung_teammates(*, viewer: Person, now: datetime | None = None) -> QuerySet
             kudos__in=Kudos.objects.visible_to(viewer).filter(created_at__gte=since).values("pk"),
         )
     )
-    sharers = challenge_sharers(viewer=viewer, since=since)
-    shared = Q(pk__in=sharers) if isinstance(sharers, QuerySet) or sharers else Q(pk__in=[])
     people = (
         Person.objects.visible_to(viewer)
         .current()
@@ -222,10 +196,10 @@ def unsung_teammates(*, viewer: Person, now: datetime | None = None) -> QuerySet
         .annotate(
             helped=did(Kind.HELPED),
             kept_promises=did(Kind.COMMITMENT_KEPT),
-            shared_challenge=(
-                Exists(Person.objects.filter(shared, pk=OuterRef("pk")))
-                if isinstance(sharers, QuerySet) or sharers
-                else Value(False, output_field=BooleanField())
+            shared_challenge=Exists(
+                challenge_authors_seen_by(viewer=viewer, since=since).filter(
+                    author_id=OuterRef("pk")
+                )
             ),
             recognised=recognised,
         )

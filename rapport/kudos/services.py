@@ -279,7 +279,7 @@ def kudos_value_create(*, actor: Person, name: str, ip: str | None = None) -> Ku
         audit_record(
             organization=actor.organization,
             actor=actor,
-            action=Action.SETTINGS_CHANGED,
+            action=Action.KUDOS_VALUES_CHANGED,
             target=value,
             details={"change": "kudos_value_added"},
             ip=ip,
@@ -302,7 +302,7 @@ def kudos_value_rename(
         audit_record(
             organization=actor.organization,
             actor=actor,
-            action=Action.SETTINGS_CHANGED,
+            action=Action.KUDOS_VALUES_CHANGED,
             target=value,
             details={"change": "kudos_value_renamed", "previous_name": previous},
             ip=ip,
@@ -323,7 +323,7 @@ def kudos_value_set_retired(
         audit_record(
             organization=actor.organization,
             actor=actor,
-            action=Action.SETTINGS_CHANGED,
+            action=Action.KUDOS_VALUES_CHANGED,
             target=value,
             details={"change": "kudos_value_retired" if retired else "kudos_value_restored"},
             ip=ip,
@@ -348,7 +348,7 @@ def kudos_settings_update(
         audit_record(
             organization=actor.organization,
             actor=actor,
-            action=Action.SETTINGS_CHANGED,
+            action=Action.KUDOS_VALUES_CHANGED,
             target=settings,
             target_label="Kudos settings",
             details={
@@ -481,9 +481,18 @@ def trading_flag_resolve(*, actor: Person, flag: TradingFlag) -> TradingFlag:
     """An admin has looked at the pair; it leaves the list unless the trading goes on."""
     _require_admin(actor, flag.organization)
     if flag.reviewed_at is None:
-        flag.reviewed_at = timezone.now()
-        flag.reviewed_by = actor
-        flag.save(update_fields=["reviewed_at", "reviewed_by"])
+        with transaction.atomic():
+            flag.reviewed_at = timezone.now()
+            flag.reviewed_by = actor
+            flag.save(update_fields=["reviewed_at", "reviewed_by"])
+            # Who looked at which pair: an admin's judgement about two people is on record.
+            audit_record(
+                organization=flag.organization,
+                actor=actor,
+                action=Action.KUDOS_FLAG_REVIEWED,
+                target=flag,
+                details={"people": [flag.person_a_id, flag.person_b_id]},
+            )
     return flag
 
 

@@ -22,7 +22,7 @@ from rapport.people.models import Person
 
 from . import selectors, services, trading
 from .forms import GiveForm, ReplyForm, SettingsForm, ValueForm
-from .models import Kudos
+from .models import MESSAGE_MAX_LENGTH, Kudos
 
 
 def _decorate(kudos_list: Any, viewer: Person) -> None:
@@ -104,8 +104,10 @@ def give(request: PersonRequest) -> HttpResponse:
                 messages.success(request, f"Your thanks are on their way to {names}.")
                 return redirect("kudos:detail", pk=kudos.pk)
     else:
+        # Other pages link here pre-filled: `?to=<person id>` (repeatable) and `?message=`.
         wanted = [int(v) for v in request.GET.getlist("to") if v.isdigit()][:10]
-        form = GiveForm(viewer=viewer, initial={"receivers": wanted})
+        message = request.GET.get("message", "")[:MESSAGE_MAX_LENGTH]
+        form = GiveForm(viewer=viewer, initial={"receivers": wanted, "message": message})
     return render(request, "kudos/give.html", {"form": form})
 
 

@@ -36,12 +36,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         "feed",
         "Wins & challenges",
         "Share what went well and what is hard right now. A challenge can ask for a hand.",
+        url_name="feed:home",
     ),
     Capability(
         "helpboard",
         "Help board",
         "Say when you are swamped, offer help when you have room, and find the person whose "
         "skills fit.",
+        url_name="helpboard:home",
     ),
     Capability(
         "commitments",
@@ -62,6 +64,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "Pairing",
         "Coffee and lunch with colleagues you don't know well yet, and a buddy for "
         "new joiners and people coming back from leave.",
+        url_name="pairing:home",
     ),
     Capability(
         "insights",
@@ -79,6 +82,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "guides",
         "Guides",
         "Short guides to each practice, in plain words, with your team's comments.",
+        url_name="guides:home",
     ),
 )
 

@@ -187,7 +187,7 @@ def test_admins_manage_values_and_the_limit_through_the_api(api, admin, member):
     assert (
         send(api, "PUT", "/kudos/settings", {"daily_limit": 0}, headers=headers).status_code == 422
     )
-    assert AuditEvent.objects.filter(action="settings_changed").count() == 4
+    assert AuditEvent.objects.filter(action="kudos_values_changed").count() == 4
     assert KudosValue.objects.get().name == "Own it together"
 
 

@@ -328,6 +328,7 @@ def test_the_review_page_is_for_org_admins(member_client, org_admin_client, admi
     assert "Ana Trade ↔ Ben Trade" in page
     response = org_admin_client.post(reverse("kudos:review_resolve", args=[flag.pk]), follow=True)
     assert "Marked as looked at" in response.content.decode()
+    assert AuditEvent.objects.filter(action="kudos_flag_reviewed", target_id=flag.pk).count() == 1
     assert "Nothing to look at" in org_admin_client.get(reverse("kudos:review")).content.decode()
     assert (
         "Ana Trade" in org_admin_client.get(reverse("kudos:review") + "?show=all").content.decode()

@@ -270,7 +270,7 @@ def test_only_org_admins_manage_values_and_the_limit(member, admin):
 def test_the_daily_limit_setting_is_validated_and_audited(admin):
     settings = services.kudos_settings_update(actor=admin, daily_limit=5)
     assert settings.daily_limit == 5
-    event = AuditEvent.objects.get(action="settings_changed")
+    event = AuditEvent.objects.get(action="kudos_values_changed")
     assert event.details == {
         "change": "kudos_daily_limit",
         "previous_limit": None,

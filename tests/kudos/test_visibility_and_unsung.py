@@ -136,15 +136,19 @@ def test_old_help_old_thanks_people_who_left_and_non_teammates_are_not_listed(
     assert unsung_names(member) == ["Tomás Teammate"]
 
 
-def test_shared_challenges_come_through_the_hook(member, teammate):
+def test_a_teammate_who_shared_a_challenge_the_viewer_can_read_is_unsung(member, teammate, design):
+    from rapport.feed.services import post_create
+
+    MembershipFactory(person=teammate, team=design)
+    # A challenge told only to a team the viewer is not in stays unknown to them.
+    post_create(author=teammate, kind="challenge", audience="team", team=design, body="Stuck")
     assert unsung_names(member) == []
-    selectors.register_challenge_sharers(lambda *, viewer, since: [teammate.pk])
-    try:
-        (person,) = selectors.unsung_teammates(viewer=member)
-        assert selectors.unsung_reasons(person) == ["Shared a challenge with the team"]
-    finally:
-        selectors.register_challenge_sharers(None)
-    assert unsung_names(member) == []
+    post_create(author=teammate, kind="challenge", audience="organization", body="Stuck again")
+    (person,) = selectors.unsung_teammates(viewer=member)
+    assert selectors.unsung_reasons(person) == ["Shared a challenge with the team"]
+    # A win is not a challenge.
+    post_create(author=member, kind="win", audience="organization", body="Shipped")
+    assert unsung_names(member) == ["Tomás Teammate"]
 
 
 def test_the_unsung_list_never_says_whom_or_what(member, teammate, designer):
