@@ -99,7 +99,14 @@ def test_the_openapi_schema_is_public_json(client):
     assert response.status_code == 200
     schema = response.json()
     assert schema["info"]["title"] == "Rapport API"
-    assert set(schema["components"]["securitySchemes"]) == {"BearerTokenAuth", "SessionAuth"}
+    # Employees: a token or a session; Care's therapists and practice admins (no organisation)
+    # the same two ways, on their own operations.
+    assert set(schema["components"]["securitySchemes"]) == {
+        "BearerTokenAuth",
+        "SessionAuth",
+        "StaffBearer",
+        "StaffSession",
+    }
 
 
 def test_the_docs_use_ninjas_bundled_swagger_ui(client):

@@ -13,6 +13,7 @@ from rapport.ledger.kinds import Kind
 from rapport.ledger.models import Interaction
 from rapport.notifications.models import Notification
 from rapport.people.models import Person
+from rapport.web.capabilities import capability_url
 from tests.api import bearer, send
 from tests.factories import InteractionFactory, MembershipFactory, PersonFactory
 
@@ -210,4 +211,5 @@ def test_the_caring_message_through_the_api(as_member, member):
         CheckInFactory(person=member, day=day - timedelta(days=n), mood=mood)
     support = send(as_member, "GET", "/checkins/today").json()["support"]
     assert support["low_checkins"] == 3
-    assert support["care_url"] == "/soon/care/" and support["guides_url"] == "/soon/guides/"
+    assert support["care_url"] == capability_url("care") == "/care/"
+    assert support["guides_url"] == capability_url("guides") == "/guides/"

@@ -113,6 +113,7 @@ def test_a_member_checks_in_on_a_colleague_who_replies(new_page, acme):
     sam_page.goto("/inbox/")
     sam_page.get_by_role("link", name=re.compile("Mia Member checked in on you")).first.click()
     expect(sam_page).to_have_url(re.compile(rf"/checkins/messages/{thread.pk}/"))
+    expect(sam_page.get_by_role("heading", level=1)).to_have_text("You and Mia Member")
     assert_accessible(sam_page)
     sam_page.get_by_label("Your message").fill(
         "Thanks for asking. Tough week, coffee sounds great."
