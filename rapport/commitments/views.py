@@ -67,7 +67,9 @@ def home(request: PersonRequest) -> HttpResponse:
 @person_required
 def new(request: PersonRequest) -> HttpResponse:
     person = request.person
-    form = PromiseForm(request.POST or None, viewer=person)
+    form = PromiseForm(
+        request.POST or None, viewer=person, initial={"receiver_ids": _linked_people(request)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             commitment = services.commitment_promise(
@@ -88,7 +90,10 @@ def new(request: PersonRequest) -> HttpResponse:
 @person_required
 def ask(request: PersonRequest) -> HttpResponse:
     person = request.person
-    form = AskForm(request.POST or None, viewer=person)
+    linked = _linked_people(request)
+    form = AskForm(
+        request.POST or None, viewer=person, initial={"promiser_id": linked[0] if linked else None}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             commitment = services.commitment_ask(
@@ -103,6 +108,12 @@ def ask(request: PersonRequest) -> HttpResponse:
             messages.success(request, "Asked. You'll hear when they answer.")
             return redirect("commitments:detail", pk=commitment.pk)
     return render(request, "commitments/new.html", {"form": form, "asking": True})
+
+
+def _linked_people(request: PersonRequest) -> list[int]:
+    """`?to=<person id>` (repeatable) from links such as a colleague's page; the form's
+    choices decide who may really be picked."""
+    return [int(v) for v in request.GET.getlist("to") if v.isdigit()][:10]
 
 
 def _side_of(commitment: Commitment, request: PersonRequest) -> Side:

@@ -88,6 +88,22 @@ def test_person_page_shows_their_teams_and_manager(member_client, member, lead, 
     assert "Lee Lead" in html and "Platform" in html
 
 
+def test_a_colleagues_page_offers_thanks_a_check_in_and_promises(member_client, member, lead):
+    html = member_client.get(reverse("people:detail", args=[lead.pk])).content.decode()
+    for name in ("kudos:give", "checkins:check_on_new", "commitments:new", "commitments:ask"):
+        assert f'href="{reverse(name)}?to={lead.pk}"' in html
+    # Each form opens with the colleague already chosen.
+    give = member_client.get(reverse("kudos:give") + f"?to={lead.pk}").content.decode()
+    assert f'value="{lead.pk}" selected' in give
+    ask = member_client.get(reverse("commitments:ask") + f"?to={lead.pk}")
+    assert ask.context["form"]["promiser_id"].value() == lead.pk
+    promise = member_client.get(reverse("commitments:new") + f"?to={lead.pk}")
+    assert promise.context["form"]["receiver_ids"].value() == [lead.pk]
+    # Not on my own page.
+    mine = member_client.get(reverse("people:detail", args=[member.pk])).content.decode()
+    assert reverse("kudos:give") not in mine
+
+
 def test_team_page_shows_leads_first_and_subteams(member_client, team, member, lead):
     TeamFactory(organization=team.organization, parent=team, name="Platform Tools")
     response = member_client.get(reverse("people:team", args=[team.pk]))

@@ -77,7 +77,7 @@ class Command(BaseCommand):
         write("")
         for account in accounts:
             name = names.get(account.email, account.display_name)
-            write(f"    {account.role:<10} {account.email:<28} password: {generator.DEMO_PASSWORD}")
+            write(f"    {account.role:<10} {account.email:<30} password: {generator.DEMO_PASSWORD}")
             write(f"    {'':<10} {name}, {account.what_to_try}")
         write("")
         write("  Or ask for a one-time sign-in code instead of a password: in demo mode the")
