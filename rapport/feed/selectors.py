@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -207,7 +208,7 @@ def my_teams(*, viewer: Person) -> QuerySet[Team]:
     return Team.objects.filter(memberships__person=viewer).order_by("name", "id")
 
 
-def challenge_authors_seen_by(*, viewer: Person, since: datetime) -> QuerySet[Post]:
+def challenge_authors_seen_by(*, viewer: Person, since: datetime) -> QuerySet[Post, Any]:
     """Author ids (a subquery) of challenges posted since `since` that `viewer` may read:
     kudos' "unsung teammates" counts people who shared a challenge, and may only learn it
     from posts the viewer could see anyway."""
