@@ -4,13 +4,14 @@ from typing import Any
 
 from django import forms
 
+from rapport.lib import forms as lib_forms
 from rapport.people.models import Person, Team
 
 
 class InviteForm(forms.Form):
     display_name = forms.CharField(label="Name", max_length=120)
     email = forms.EmailField(label="Email")
-    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), required=False)
+    team = lib_forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), required=False)
 
     def __init__(self, *args: Any, inviter: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,8 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-#: The largest primary key a BigAutoField can hold, on SQLite and PostgreSQL alike.
-MAX_ID = 2**63 - 1
+from rapport.lib.forms import MAX_ID  # noqa: F401  (re-exported for the routers)
 
 
 def _storable(value: str) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from rapport.lib import forms as lib_forms
 from rapport.people.models import Person
 
 from . import selectors
@@ -21,7 +22,7 @@ class AuditFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose one of the actions in the list."},
     )
-    actor = forms.ModelChoiceField(
+    actor = lib_forms.ModelChoiceField(
         label="Person",
         queryset=Person.objects.none(),
         required=False,

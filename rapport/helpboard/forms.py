@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from rapport.lib import forms as lib_forms
 from rapport.people.models import Person
 
 from .models import (
@@ -93,7 +94,7 @@ class RequestForm(forms.Form):
         choices=Audience.choices,
         initial=Audience.ORGANIZATION,
     )
-    team = forms.ModelChoiceField(
+    team = lib_forms.ModelChoiceField(
         label="Which team",
         queryset=Person.objects.none(),
         required=False,

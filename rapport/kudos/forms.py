@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from rapport.lib import forms as lib_forms
 from rapport.people.models import Person
 
 from . import selectors
@@ -19,7 +20,7 @@ from .models import (
 )
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
+class PersonChoiceField(lib_forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         person: Person = obj
         return f"{person.display_name} — {person.title}" if person.title else person.display_name
@@ -50,7 +51,7 @@ class GiveForm(forms.Form):
             "max_length": f"Keep it to {MESSAGE_MAX_LENGTH} characters.",
         },
     )
-    value = forms.ModelChoiceField(
+    value = lib_forms.ModelChoiceField(
         label="Tie it to one of our values (optional)",
         queryset=KudosValue.objects.none(),
         required=False,

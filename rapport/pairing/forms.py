@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from rapport.lib import forms as lib_forms
 from rapport.people.models import Person, Team, validate_time_zone
 
 from .access import led_team_ids
@@ -32,7 +33,7 @@ class ProgramForm(forms.Form):
     name = forms.CharField(label="Name", max_length=120)
     kind = forms.ChoiceField(label="What people do", choices=Kind.choices)
     pool = forms.ChoiceField(label="Who takes part", choices=PoolKind.choices)
-    teams = forms.ModelMultipleChoiceField(
+    teams = lib_forms.ModelMultipleChoiceField(
         label="Teams",
         queryset=Team.objects.none(),
         required=False,
@@ -130,7 +131,7 @@ class SnoozeForm(forms.Form):
 
 
 class DontPairForm(forms.Form):
-    other = forms.ModelChoiceField(
+    other = lib_forms.ModelChoiceField(
         label="Colleague",
         queryset=Person.objects.none(),
         empty_label="Choose a colleague",
@@ -152,7 +153,7 @@ class AnswerForm(forms.Form):
 
 
 class BuddyForm(forms.Form):
-    buddy = forms.ModelChoiceField(label="New buddy", queryset=Person.objects.none())
+    buddy = lib_forms.ModelChoiceField(label="New buddy", queryset=Person.objects.none())
 
     def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from rapport.lib import forms as lib_forms
 from rapport.people.models import Person
 
 from .models import (
@@ -28,7 +29,7 @@ def _area(rows: int = 3, **attrs: Any) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, **attrs})
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(lib_forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.display_name
 

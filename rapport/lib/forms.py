@@ -1,0 +1,46 @@
+"""Form fields shared by every app's forms.
+
+Use these instead of Django's ModelChoiceField and ModelMultipleChoiceField: Django looks a
+posted id up in the database as it is, and an id beyond what a database integer holds
+("99999999999999999999") makes SQLite raise OverflowError and PostgreSQL a DataError — a 500
+for something anyone can type. Here such an id is simply not one of the choices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+#: The largest primary key a BigAutoField can hold, on SQLite and PostgreSQL alike.
+MAX_ID = 2**63 - 1
+
+
+def _refuse_out_of_range(field: forms.ChoiceField, values: Iterable[Any]) -> None:
+    for value in values:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            continue  # not a number: Django's own lookup refuses it cleanly
+        if abs(number) > MAX_ID:
+            raise ValidationError(
+                field.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values:
+            _refuse_out_of_range(self, [value])
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            _refuse_out_of_range(self, value)
+        return super().clean(value)
