@@ -5,11 +5,9 @@ The same services as the pages, so the same rules: refusals are 422 with a sente
 anything the caller may not see is 404.
 """
 
-import math
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -38,28 +36,6 @@ from .models import (
 from .skills import skills_normalise
 
 router = Router(tags=["helpboard"])
-
-
-class CappedPageNumber(PageNumber):
-    """PageNumber whose `count` stops at selectors.COUNT_CAP (so do `pages`): counting
-    every open request of a very large organisation costs more than it tells."""
-
-    def paginate_queryset(
-        self,
-        queryset: QuerySet[Any],
-        pagination: PageNumber.Input,
-        request: HttpRequest,
-        **params: Any,
-    ) -> dict[str, Any]:
-        size = pagination.page_size
-        count = selectors.capped_count(queryset)
-        offset = (pagination.page - 1) * size
-        return {
-            "items": list(queryset[offset : offset + size]),
-            "count": count,
-            "page": pagination.page,
-            "pages": max(1, math.ceil(count / size)),
-        }
 
 
 # --- schemas -------------------------------------------------------------------------------
@@ -249,7 +225,7 @@ def capacity_update(request: HttpRequest, payload: CapacityIn) -> dict[str, Any]
     url_name="helpboard_people_with_capacity",
     summary="Colleagues who have capacity this week, most recent first",
 )
-@paginate(CappedPageNumber)
+@paginate(PageNumber)
 def people_with_capacity_list(request: HttpRequest, filters: Query[CapacityPeopleQuery]) -> Any:
     skill = next(iter(skills_normalise(filters.skill, limit=1, field="skill")), "")
     return selectors.people_with_capacity(viewer=viewer(request), skill=skill)
@@ -262,7 +238,7 @@ def people_with_capacity_list(request: HttpRequest, filters: Query[CapacityPeopl
     url_name="helpboard_skills",
     summary="Skill tags colleagues already use, alphabetically",
 )
-@paginate(CappedPageNumber)
+@paginate(PageNumber)
 def skills_list(request: HttpRequest, filters: Query[SkillsQuery]) -> Any:
     skills = Skill.objects.visible_to(viewer(request))
     prefix = filters.prefix.strip().lower()
@@ -281,7 +257,7 @@ def skills_list(request: HttpRequest, filters: Query[SkillsQuery]) -> Any:
     url_name="help_requests",
     summary="Open requests I could help with (matching ones first when I have capacity)",
 )
-@paginate(CappedPageNumber)
+@paginate(PageNumber)
 def help_requests_list(request: HttpRequest, filters: Query[HelpRequestListQuery]) -> Any:
     person = viewer(request)
     if filters.mine:

@@ -2,8 +2,8 @@
 
 The board is built to stay fast in a large organisation: every list is one indexed query
 on (organization, state, created) with its related rows fetched in a constant number of
-extra queries, and lists are counted only up to COUNT_CAP rows ("1,000+" is as useful as
-an exact figure, and counting every open request of 100,000 people is not free).
+extra queries, and lists are counted only up to rapport.lib.pagination.COUNT_CAP rows, like
+every list.
 """
 
 from __future__ import annotations
@@ -13,31 +13,21 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.http import HttpRequest
 
+from rapport.lib import pagination
+from rapport.lib.pagination import capped_count
 from rapport.lib.tenancy import get_for
 from rapport.notifications.services import SILENT_STATUSES
 from rapport.people.models import Person, Team
 
 from .models import Capacity, HelpRequest, Offer, OfferState, RequestSkill, Skill
 
-#: Lists are counted up to this many rows; beyond it the page says "1000+".
-COUNT_CAP = 1000
 PAGE_SIZE = 20
 PEOPLE_PAGE_SIZE = 12
 SUGGESTED_SKILLS = 300
-
-
-def capped_count(rows: QuerySet[Any] | MatchesFirst) -> int:
-    """How many rows, counting no further than COUNT_CAP (a LIMITed count reads at most
-    that many index entries, however large the table)."""
-    if isinstance(rows, MatchesFirst):
-        return rows.count()
-    return rows.order_by().values("pk")[:COUNT_CAP].count()
 
 
 class MatchesFirst:
@@ -56,7 +46,7 @@ class MatchesFirst:
         return capped_count(self.matching)
 
     def count(self) -> int:
-        return min(COUNT_CAP, self.matching_count + capped_count(self.rest))
+        return min(pagination.COUNT_CAP, self.matching_count + capped_count(self.rest))
 
     def __len__(self) -> int:
         return self.count()
@@ -65,7 +55,7 @@ class MatchesFirst:
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("MatchesFirst supports slices only")
         start = index.start or 0
-        stop = index.stop if index.stop is not None else COUNT_CAP
+        stop = index.stop if index.stop is not None else pagination.COUNT_CAP
         split = self.matching_count
         head: list[HelpRequest] = list(self.matching[start:stop]) if start < split else []
         tail: list[HelpRequest] = []
@@ -76,28 +66,6 @@ class MatchesFirst:
         for request in tail:
             request.matches_me = False  # type: ignore[attr-defined]
         return head + tail
-
-
-class CappedPaginator(Paginator):
-    """A paginator that counts at most COUNT_CAP rows (pages beyond are out of reach)."""
-
-    @cached_property
-    def count(self) -> int:
-        return capped_count(self.object_list)  # type: ignore[arg-type]
-
-    @property
-    def capped(self) -> bool:
-        return self.count >= COUNT_CAP
-
-
-def paginate_capped(
-    request: HttpRequest,
-    rows: QuerySet[Any] | MatchesFirst,
-    *,
-    per_page: int,
-    param: str = "page",
-) -> Page:
-    return CappedPaginator(rows, per_page).get_page(request.GET.get(param))  # type: ignore[arg-type]
 
 
 # --- capacity ------------------------------------------------------------------------------

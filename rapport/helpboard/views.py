@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport.lib.pagination import paginate
 from rapport.people.access import PersonRequest, person_required
 
 from . import selectors, services
@@ -59,10 +60,10 @@ def home(request: PersonRequest) -> HttpResponse:
         requests = selectors.my_requests(viewer=person)
     else:
         requests = selectors.board_requests(viewer=person, skill=skill, capacity=capacity, now=now)
-    page = selectors.paginate_capped(request, requests, per_page=selectors.PAGE_SIZE)
+    page = paginate(request, requests, per_page=selectors.PAGE_SIZE)
     items = list(page.object_list)
     summaries = selectors.offer_summaries(viewer=person, requests=items)
-    people_page = selectors.paginate_capped(
+    people_page = paginate(
         request,
         selectors.people_with_capacity(viewer=person, skill=skill, now=now),
         per_page=selectors.PEOPLE_PAGE_SIZE,

@@ -195,6 +195,14 @@ class Kudos(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["organization", "-created_at", "-id"], name="kudos_org_time"),
+            # The organisation feed: thanks shared with everyone, newest first.
+            models.Index(
+                "organization",
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(audience="organization"),
+                name="kudos_org_feed",
+            ),
             models.Index(fields=["giver", "-created_at"], name="kudos_giver_time"),
         ]
 

@@ -163,8 +163,9 @@ def test_board_pages_keep_the_filter_and_count_only_up_to_a_cap(
     member_client, org, member, monkeypatch
 ):
     from rapport.helpboard import selectors
+    from rapport.lib import pagination
 
-    monkeypatch.setattr(selectors, "COUNT_CAP", 30)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 30)
     monkeypatch.setattr(selectors, "PAGE_SIZE", 10)
     asker = PersonFactory(organization=org, user__password=None)
     for i in range(35):
