@@ -11,12 +11,11 @@ one of bench/ties.py (same DATABASE_URL, same seeding), so the two share a seede
 
 from __future__ import annotations
 
-import statistics
-import time
 from typing import Any
 
 from report import emit
 from ties import arguments, database_vendor, prepare, setup_django, sizes
+from timing import time_pages
 
 TARGET_MS = 50.0
 
@@ -28,9 +27,7 @@ def main() -> None:
     args = parser.parse_args()
     setup_django(args.people, args.interactions)
 
-    from django.db import connection
-    from django.test import Client, override_settings
-    from django.test.utils import CaptureQueriesContext
+    from django.test import Client
 
     from rapport.people.models import Person
 
@@ -58,34 +55,10 @@ def main() -> None:
         "interactions": interactions,
         "requests": args.requests,
     }
-    # Collected static files are not needed to render a page here.
-    plain_static = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    worst = 0.0
-    with override_settings(STORAGES=plain_static):
-        for name, url in pages.items():
-            for _ in range(3):  # warm caches and connections
-                assert client.get(url).status_code == 200, url
-            times = []
-            for _ in range(args.requests):
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, url
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            median = statistics.median(times)
-            p95 = sorted(times)[max(0, round(0.95 * len(times)) - 1)]
-            worst = max(worst, median)
-            print(
-                f"{name:<17} median {median:7.1f} ms   p95 {p95:7.1f} ms   "
-                f"{len(queries)} queries   {url}"
-            )
-            figures[f"{name}_median_ms"] = round(median, 1)
-            figures[f"{name}_p95_ms"] = round(p95, 1)
-            figures[f"{name}_queries"] = len(queries)
+    timings = time_pages(client, pages, requests=args.requests)
+    for name, timing in timings.items():
+        figures.update(timing.figures(name))
+    worst = max(t.median_ms for t in timings.values())
     figures["target_median_ms"] = TARGET_MS
     figures["within_target"] = worst <= TARGET_MS
     if seed_seconds is not None:
