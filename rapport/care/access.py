@@ -46,9 +46,11 @@ class PracticeAdminRequest(HttpRequest):
 
 
 def therapist_for_user(user: Any) -> Therapist | None:
+    """The signed-in user's therapist profile, paused or not: a therapist who takes no new
+    bookings still sees and looks after the appointments they have."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Therapist.objects.select_related("practice").filter(user=user, is_active=True).first()
+    return Therapist.objects.select_related("practice").filter(user=user).first()
 
 
 def administered_practices(user: Any) -> QuerySet[Practice]:

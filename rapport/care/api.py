@@ -312,6 +312,43 @@ class AvailabilityOut(Schema):
     exceptions: list[ExceptionOut]
 
 
+class ProfileIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    display_name: Text = Field(..., min_length=1, max_length=120)
+    pronouns: Text = Field("", max_length=30)
+    photo_url: Text = Field("", max_length=200, description="An https link to a portrait")
+    bio: Text = Field("", max_length=3000)
+    credentials: Text = Field("", max_length=300)
+    specialties: list[Specialty] = Field(default_factory=list, max_length=20)
+    languages: list[Language] = Field(..., min_length=1, max_length=20)
+    is_active: bool = Field(True, description="Taking new bookings (false pauses them)")
+
+
+class ProfileOut(Schema):
+    therapist_id: int
+    display_name: str
+    pronouns: str
+    photo_url: str
+    bio: str
+    credentials: str
+    specialties: list[str]
+    languages: list[str]
+    is_active: bool
+
+    @staticmethod
+    def resolve_therapist_id(obj: Therapist) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_specialties(obj: Therapist) -> list[str]:
+        return obj.specialty_codes
+
+    @staticmethod
+    def resolve_languages(obj: Therapist) -> list[str]:
+        return obj.language_codes
+
+
 class PracticeTherapistOut(Schema):
     id: int
     display_name: str
@@ -748,6 +785,40 @@ def care_availability_update(
             therapist=therapist, hours=[(h["weekday"], h["start"], h["end"]) for h in hours]
         )
     return _availability(therapist)
+
+
+@router.get(
+    "/care/practice/therapists/{therapist_id}/profile",
+    response=ProfileOut,
+    operation_id="care_therapist_profile_read",
+    url_name="care_therapist_profile",
+    summary="A therapist's profile as members see it (the therapist or a practice admin)",
+    auth=STAFF_AUTH,
+)
+def care_therapist_profile_read(
+    request: HttpRequest, therapist_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Therapist:
+    return access.get_managed_therapist(_caller(request), therapist_id)
+
+
+@router.put(
+    "/care/practice/therapists/{therapist_id}/profile",
+    response=ProfileOut,
+    operation_id="care_therapist_profile_update",
+    url_name="care_therapist_profile",
+    summary="Replace a therapist's profile; is_active false pauses new bookings",
+    auth=STAFF_AUTH,
+)
+def care_therapist_profile_update(
+    request: HttpRequest, payload: ProfileIn, therapist_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Therapist:
+    therapist = access.get_managed_therapist(_caller(request), therapist_id)
+    data = payload.dict()
+    data["specialties"] = [str(code) for code in data["specialties"]]
+    data["languages"] = [str(code) for code in data["languages"]]
+    return services.therapist_profile_update(
+        therapist=therapist, profile=services.TherapistProfile(**data)
+    )
 
 
 @router.post(

@@ -30,6 +30,7 @@ from . import slots
 from .models import (
     Booking,
     CareContract,
+    IntroRequest,
     Practice,
     PracticeAdmin,
     SessionType,
@@ -206,9 +207,9 @@ def seed(*, organization: Organization, plan: OrganizationPlan) -> None:
     contract.practices.add(practice)
 
     therapists = list(
-        Therapist.objects.filter(practice=practice).prefetch_related(
-            "session_types", "weekly_hours"
-        )
+        Therapist.objects.filter(practice=practice)
+        .select_related("user")
+        .prefetch_related("session_types", "weekly_hours")
     )
     featured = {a.email for a in plan.accounts}
     people = list(
@@ -253,14 +254,15 @@ def seed(*, organization: Organization, plan: OrganizationPlan) -> None:
                 blocked_until=end + therapist.buffer_after,
                 status=status,
                 funded=True,
-                invites_sent_sequence=0,
                 created_at=start - timedelta(days=rng.randint(3, 20)),
                 updated_at=start - timedelta(days=2),
             )
         )
 
-    for person in clients:
-        therapist = rng.choice(therapists)
+    tracy = next((t for t in therapists if t.user.email == THERAPIST_EMAIL), therapists[0])
+    for index, person in enumerate(clients):
+        # Every third client sees Tracy, so her calendar reads like a real one.
+        therapist = tracy if index % 3 == 0 else rng.choice(therapists)
         rules = slots.Rules(
             time_zone=therapist.time_zone,
             weekly=[h.as_rule() for h in therapist.weekly_hours.all()],
@@ -268,8 +270,9 @@ def seed(*, organization: Organization, plan: OrganizationPlan) -> None:
             horizon=timedelta(days=400),
             step=timedelta(minutes=therapist.slot_step_minutes),
         )
-        # A course of sessions that began weeks ago; some still to come.
-        begin = now - timedelta(days=rng.randint(20, 150))
+        # A course of sessions that began weeks ago; for half of them, some still to come.
+        ongoing = index % 2 == 0
+        begin = now - timedelta(days=rng.randint(5, 25) if ongoing else rng.randint(40, 150))
         for week in range(rng.randint(2, 6)):
             day_start = begin + timedelta(days=7 * week + rng.randint(0, 2))
             options = slots.available_slots(
@@ -290,3 +293,29 @@ def seed(*, organization: Organization, plan: OrganizationPlan) -> None:
                 status = Booking.Status.CONFIRMED
             place(person, therapist, start, status)
     Booking.objects.bulk_create(rows)
+    _intro_requests(practice, now)
+
+
+def _intro_requests(practice: Practice, now: datetime) -> None:
+    """Two people from the public page: one waiting for an answer, one already handled."""
+    if IntroRequest.objects.filter(practice=practice).exists():
+        return
+    IntroRequest.objects.bulk_create(
+        [
+            IntroRequest(
+                practice=practice,
+                name="Sam Okafor",
+                email="sam.okafor@example.com",
+                created_at=now - timedelta(days=1, hours=3),
+                confirmed_at=now - timedelta(days=1, hours=2),
+            ),
+            IntroRequest(
+                practice=practice,
+                name="Lena Fischer",
+                email="lena.fischer@example.com",
+                created_at=now - timedelta(days=6),
+                confirmed_at=now - timedelta(days=6),
+                handled_at=now - timedelta(days=5),
+            ),
+        ]
+    )

@@ -130,6 +130,47 @@ class SettingsForm(forms.ModelForm):
         field.choices = [(z, z) for z in sorted(valid_time_zones())]
 
 
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label="Name", max_length=120)
+    pronouns = forms.CharField(label="Pronouns (optional)", max_length=30, required=False)
+    photo_url = forms.URLField(
+        label="Link to a portrait (optional)", required=False, assume_scheme="https"
+    )
+    credentials = forms.CharField(label="Credentials", max_length=300, required=False)
+    bio = forms.CharField(
+        label="About", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    specialties = forms.MultipleChoiceField(
+        label="Works with",
+        choices=Specialty.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label="Languages", choices=Language.choices, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(
+        label="Taking new bookings",
+        required=False,
+        help_text="Untick to pause: existing appointments stay.",
+    )
+
+    @classmethod
+    def for_therapist(cls, therapist: Therapist) -> ProfileForm:
+        return cls(
+            initial={
+                "display_name": therapist.display_name,
+                "pronouns": therapist.pronouns,
+                "photo_url": therapist.photo_url,
+                "credentials": therapist.credentials,
+                "bio": therapist.bio,
+                "specialties": therapist.specialty_codes,
+                "languages": therapist.language_codes,
+                "is_active": therapist.is_active,
+            }
+        )
+
+
 class WeeklyHoursForm(forms.Form):
     weekday = forms.TypedChoiceField(
         label="Day", coerce=int, choices=[(i + 1, name) for i, name in enumerate(WEEKDAYS)]

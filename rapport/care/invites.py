@@ -6,26 +6,33 @@ cancellation is METHOD:CANCEL with STATUS:CANCELLED. The title is always "Appoin
 calendars are seen by colleagues, assistants and shared screens, so nothing in an invite
 or its email says what kind of appointment it is, with whom, or why.
 
-Emails go through Django's mail API: the client is a Person, but the invite is theirs to
-keep whatever their notification settings say (the in-app notice goes through `notify`);
-the therapist is not a Person at all.
+The client gets one email per change, the invite, when their "Care appointments" channel
+includes email (the in-app notice goes through `notify(email=False)`); the therapist, who is
+not a Person, always gets theirs. Nothing here sends: services put these drafts in the
+outbox (`CareEmail`) and a task sends them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from email.utils import make_msgid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from .models import Booking
+from .models import Booking, CareEmail
 
 PRODID = "-//Rapport//Care//EN"
 TITLE = "Appointment"
 SUBJECT = "Calendar update from Rapport"
+REMINDER_SUBJECT = "A reminder from Rapport"
 
 
 def absolute(path: str) -> str:
@@ -80,48 +87,102 @@ def therapist_link(booking: Booking) -> str:
     return absolute(reverse("care:session", args=[booking.pk]))
 
 
-def _email(*, to: str, text: str, ics: bytes, cancelled: bool, uid: str) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject=SUBJECT,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    method = "CANCEL" if cancelled else "REQUEST"
-    # As an alternative part (calendar clients offer "add/update") and as a file to open.
-    message.attach_alternative(ics.decode(), f"text/calendar; method={method}; charset=utf-8")
-    message.attach("invite.ics", ics, "application/ics")
-    return message
+def when(moment: datetime, tz_name: str) -> str:
+    """A time as the recipient reads it: "Tuesday 10 March 2026, 14:00 (Europe/London)"."""
+    local = moment.astimezone(ZoneInfo(tz_name))
+    return f"{date_format(local, 'l j F Y, H:i')} ({tz_name})"
 
 
-def booking_emails(booking: Booking) -> list[EmailMultiAlternatives]:
-    """The neutral emails for the booking's current state: one to the client (unless they
-    have left), one to the therapist."""
-    cancelled = booking.status == Booking.Status.CANCELLED
-    messages = []
+@dataclass(frozen=True)
+class Draft:
+    """An email Care is about to send, ready for the outbox (`CareEmail`)."""
+
+    to: str
+    subject: str
+    body: str
+    ics: str = ""
+    ics_method: str = ""
+    role: str = ""
+
+
+def client_may_get_email(booking: Booking) -> bool:
     client = booking.client
-    if client.erased_at is None and client.status != client.Status.LEFT:
-        link = client_link(booking)
-        change = "is cancelled" if cancelled else "is in the attached invite"
-        text = (
-            f"Hello,\n\nAn appointment you made through Rapport {change}.\n"
-            f"Everything else is in Rapport: {link}\n\n"
-            "You get this email because you booked it yourself. Nobody at your work is told.\n"
-        )
-        ics = booking_calendar(booking, recipient=client.user.email, link=link)
-        messages.append(
-            _email(to=client.user.email, text=text, ics=ics, cancelled=cancelled, uid=booking.uid)
-        )
-    therapist_email = booking.therapist.user.email
+    return client.erased_at is None and client.status != client.Status.LEFT
+
+
+def client_invite(booking: Booking) -> Draft:
+    """The neutral invite to the client: when, and a link; never with whom or why."""
+    client = booking.client
+    cancelled = booking.status == Booking.Status.CANCELLED
+    link = client_link(booking)
+    moment = when(booking.starts_at, client.time_zone)
+    change = f"on {moment} is cancelled" if cancelled else f"is on {moment}"
+    body = (
+        f"Hello,\n\nAn appointment you made through Rapport {change}.\n"
+        f"{'' if cancelled else 'The calendar invite is attached. '}"
+        f"Everything else is in Rapport: {link}\n\n"
+        "You get this email because you booked it yourself. Nobody at your work is told.\n"
+    )
+    ics = booking_calendar(booking, recipient=client.user.email, link=link)
+    return Draft(
+        to=client.user.email,
+        subject=SUBJECT,
+        body=body,
+        ics=ics.decode(),
+        ics_method="CANCEL" if cancelled else "REQUEST",
+        role="client",
+    )
+
+
+def therapist_invite(booking: Booking) -> Draft:
+    therapist = booking.therapist
+    cancelled = booking.status == Booking.Status.CANCELLED
     link = therapist_link(booking)
-    text = (
-        "Hello,\n\nA session in your calendar "
-        f"{'was cancelled' if cancelled else 'was booked or changed'}; the invite is attached.\n"
+    moment = when(booking.starts_at, therapist.time_zone)
+    change = "was cancelled" if cancelled else "was booked or changed"
+    body = (
+        f"Hello,\n\nA session in your calendar on {moment} {change}; the invite is attached.\n"
         f"Details in Rapport: {link}\n"
     )
-    ics = booking_calendar(booking, recipient=therapist_email, link=link)
-    messages.append(
-        _email(to=therapist_email, text=text, ics=ics, cancelled=cancelled, uid=booking.uid)
+    ics = booking_calendar(booking, recipient=therapist.user.email, link=link)
+    return Draft(
+        to=therapist.user.email,
+        subject=SUBJECT,
+        body=body,
+        ics=ics.decode(),
+        ics_method="CANCEL" if cancelled else "REQUEST",
+        role="therapist",
     )
-    return messages
+
+
+def client_reminder(booking: Booking) -> Draft:
+    """A reminder as neutral as the invite: a time and a link. Worded to stay true whenever
+    it arrives (quiet hours may hold it a while)."""
+    client = booking.client
+    moment = when(booking.starts_at, client.time_zone)
+    body = (
+        f"Hello,\n\nA reminder: you have an appointment on {moment}.\n"
+        f"Everything else is in Rapport: {client_link(booking)}\n\n"
+        "You get this email because you booked it yourself. Nobody at your work is told.\n"
+    )
+    return Draft(to=client.user.email, subject=REMINDER_SUBJECT, body=body, role="client")
+
+
+def message_for(email: CareEmail) -> EmailMultiAlternatives:
+    """The email itself, from its outbox row."""
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "Message-ID": make_msgid(f"rapport.care.{email.pk}", domain=DNS_NAME.get_fqdn()),
+        },
+    )
+    if email.ics:
+        method = email.ics_method or "REQUEST"
+        # As an alternative part (calendar clients offer "add/update") and as a file to open.
+        message.attach_alternative(email.ics, f"text/calendar; method={method}; charset=utf-8")
+        message.attach("invite.ics", email.ics.encode(), "application/ics")
+    return message

@@ -376,7 +376,6 @@ class Booking(models.Model):
     intake_contact = EncryptedTextField(blank=True, default="")
     uid = models.CharField(max_length=80, unique=True, editable=False, default=new_uid)
     sequence = models.PositiveIntegerField(default=0, help_text="Calendar invite revision.")
-    invites_sent_sequence = models.IntegerField(default=-1)
     cancelled_by = models.CharField(
         max_length=10, choices=CancelledBy.choices, blank=True, default=""
     )
@@ -452,3 +451,58 @@ class IntroRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Intro request #{self.pk}"
+
+
+class CareEmail(models.Model):
+    """One email Care sends, kept until a worker has sent it (an outbox).
+
+    Care never talks to a mail server inside a request: services write the finished email
+    here, in the same transaction as the change it is about, and queue
+    `tasks.send_care_email` on commit. The task claims the row (PENDING → SENDING), sends
+    outside any transaction, and marks it SENT; a failure puts it back to PENDING with a
+    later `due_at`, and the periodic `care.emails` job queues it again (at most
+    `MAX_ATTEMPTS` tries). An invite or reminder for an older revision of its booking
+    (`sequence` below the booking's) is skipped: only the latest state goes out.
+
+    Bodies are encrypted at rest; rows are deleted a while after they are done.
+    """
+
+    class Kind(models.TextChoices):
+        INVITE = "invite", "Calendar invite"
+        REMINDER = "reminder", "Reminder"
+        INTRO_CONFIRM = "intro_confirm", "Intro request: confirm the address"
+        INTRO_ALERT = "intro_alert", "Intro request: tell the practice"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Not needed any more"
+        FAILED = "failed", "Gave up"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = EncryptedTextField()
+    ics = EncryptedTextField(blank=True, default="", help_text="A calendar file, if any.")
+    ics_method = models.CharField(max_length=10, blank=True, default="")
+    booking = models.ForeignKey(
+        Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sequence = models.IntegerField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    due_at = models.DateTimeField(default=timezone.now)
+    claim = models.CharField(max_length=64, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["state", "due_at"], name="care_email_state_due")]
+
+    def __str__(self) -> str:
+        # No address, no subject: this string can end up in logs.
+        return f"Care email #{self.pk} ({self.kind}, {self.state})"

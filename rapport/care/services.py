@@ -4,9 +4,12 @@ intro requests from the public page, and the practice set-up the demo uses.
 Confidentiality rules every function here keeps:
 - nothing is written to the ledger or the audit log (care is sealed: `audit_record`
   refuses care objects anyway);
-- the client hears through `notify(type=CARE)`, a private type whose email carries no
-  content; invites go out in neutral emails (`invites.py`);
-- nobody but the client and their therapist is ever notified.
+- the client hears in the app through `notify(type=CARE, email=False)` and by email only
+  through one neutral email per change, the invite (`invites.py`), when their "Care
+  appointments" channel includes email; the therapist always gets the invite;
+- nobody but the client and their therapist is ever notified;
+- no request talks to a mail server: every email goes into the outbox (`CareEmail`) in the
+  transaction of its change and a task sends it after the commit (retried if it fails).
 
 No double-booking. `booking_create` locks the client's Person row (their yearly allowance)
 and then the therapist's row (their calendar and daily maximum), in that order everywhere,
@@ -28,22 +31,23 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from rapport.accounts.models import User
-from rapport.notifications.services import notify
+from rapport.notifications.services import channel_for, notify, settings_for
+from rapport.notifications.timing import next_delivery_time
 from rapport.notifications.types import NotificationType
 from rapport.people.models import Organization, Person
 
-from . import selectors
-from .invites import absolute, booking_emails
+from . import invites, selectors
+from .invites import absolute, when
 from .models import (
     Booking,
     CareContract,
+    CareEmail,
     DateException,
     IntroRequest,
     Practice,
@@ -86,13 +90,6 @@ def _clean_text(value: str, *, limit: int, field: str) -> str:
     if len(value) > limit:
         raise ValidationError({field: f"Please keep this under {limit} characters."})
     return value
-
-
-def _when(moment: datetime, tz_name: str) -> str:
-    from zoneinfo import ZoneInfo
-
-    local = moment.astimezone(ZoneInfo(tz_name))
-    return f"{date_format(local, 'l j F, H:i')} ({tz_name})"
 
 
 # --- booking -------------------------------------------------------------------------------
@@ -237,34 +234,113 @@ def booking_create(
             # PostgreSQL's exclusion constraint: someone else's overlapping booking won.
             logger.info("care: booking refused by the database: %s", error)
             raise SlotTaken() from error
-        _tell_client(booking, "booked")
-        _queue_invites(booking)
+        _announce(booking, "booked")
     return booking
 
 
-def _tell_client(booking: Booking, event: str) -> None:
-    titles = {
-        "booked": "Your appointment is booked",
-        "moved": "Your appointment has moved",
-        "cancelled": "Your appointment was cancelled",
-        "reminder_day": "Your appointment is tomorrow",
-        "reminder_hour": "Your appointment starts within the hour",
-    }
+# --- telling the client and the therapist -------------------------------------------------
+
+TITLES = {
+    "booked": "Your appointment is booked",
+    "moved": "Your appointment has moved",
+    "cancelled": "Your appointment was cancelled",
+    "reminder_hour": "Your appointment starts within the hour",
+}
+
+
+def _soon(booking: Booking, now: datetime) -> str:
+    """In the client's own time zone: "today", "tomorrow", or "coming up"."""
+    tz = booking.client.tz
+    days = (booking.starts_at.astimezone(tz).date() - now.astimezone(tz).date()).days
+    return {0: "today", 1: "tomorrow"}.get(days, "coming up")
+
+
+def _title(booking: Booking, event: str, now: datetime) -> str:
+    if event == "reminder_day":
+        return f"Your appointment is {_soon(booking, now)}"
+    return TITLES[event]
+
+
+def client_wants_email(booking: Booking) -> bool:
+    """Whether the client gets Care's emails (their "Care appointments" channel)."""
+    return (
+        invites.client_may_get_email(booking)
+        and channel_for(person=booking.client, type_=NotificationType.CARE).email
+    )
+
+
+def _tell_client(booking: Booking, event: str, *, now: datetime | None = None) -> None:
+    """The in-app notice (never an email of its own: the invite or reminder is the email)."""
     client = booking.client
     notify(
         recipient=client,
         type=NotificationType.CARE,
-        title=titles[event],
-        body=f"{_when(booking.starts_at, client.time_zone)}.",
+        title=_title(booking, event, now or timezone.now()),
+        body=f"{when(booking.starts_at, client.time_zone)}.",
         url=reverse("care:booking", args=[booking.pk]),
         dedupe_key=f"care:{booking.pk}:{event}:{booking.sequence}:{booking.starts_at:%Y%m%d%H%M}",
+        email=False,
     )
 
 
-def _queue_invites(booking: Booking) -> None:
-    from .tasks import send_booking_invites
+def _announce(booking: Booking, event: str) -> None:
+    """A booking was made, moved or cancelled: one notice in the client's inbox, one
+    invite email to the client (if they take Care emails) and one to the therapist."""
+    _tell_client(booking, event)
+    if client_wants_email(booking):
+        _invite(booking, invites.client_invite(booking))
+    _invite(booking, invites.therapist_invite(booking))
 
-    transaction.on_commit(partial(send_booking_invites.enqueue, booking.pk, booking.sequence))
+
+def _invite(booking: Booking, draft: invites.Draft) -> CareEmail:
+    return _outbox(
+        draft,
+        kind=CareEmail.Kind.INVITE,
+        key=f"invite:{booking.uid}:{booking.sequence}:{draft.role}",
+        booking=booking,
+    )
+
+
+def _outbox(
+    draft: invites.Draft,
+    *,
+    kind: str,
+    key: str,
+    booking: Booking | None = None,
+    due_at: datetime | None = None,
+) -> CareEmail:
+    """Put an email in the outbox, once per key; it is sent by a task after the commit."""
+    with transaction.atomic():
+        email, created = CareEmail.objects.get_or_create(
+            dedupe_key=key,
+            defaults={
+                "kind": kind,
+                "to": draft.to,
+                "subject": draft.subject,
+                "body": draft.body,
+                "ics": draft.ics,
+                "ics_method": draft.ics_method,
+                "booking": booking,
+                "sequence": booking.sequence if booking is not None else None,
+                "due_at": due_at or timezone.now(),
+            },
+        )
+        if created:
+            transaction.on_commit(partial(enqueue_care_email, email.pk, email.due_at))
+    return email
+
+
+def enqueue_care_email(email_id: int, due_at: datetime | None = None) -> None:
+    """Queue the sending task, deferred to `due_at` when the backend can defer (one that
+    cannot is not asked to send early: the periodic job queues the email once it is due)."""
+    from .tasks import send_care_email
+
+    task = send_care_email
+    if due_at is not None and due_at > timezone.now():
+        if not task.get_backend().supports_defer:
+            return
+        task = task.using(run_after=due_at)
+    task.enqueue(email_id)
 
 
 def _check_cutoff(booking: Booking, now: datetime, action: str) -> None:
@@ -328,8 +404,7 @@ def booking_reschedule(
                 )
         except IntegrityError as error:
             raise SlotTaken() from error
-        _tell_client(booking, "moved")
-        _queue_invites(booking)
+        _announce(booking, "moved")
     return booking
 
 
@@ -340,7 +415,6 @@ def _cancel(booking: Booking, *, by: str, now: datetime) -> Booking:
     booking.sequence += 1
     booking.updated_at = now
     booking.save(update_fields=["status", "cancelled_by", "cancelled_at", "sequence", "updated_at"])
-    _queue_invites(booking)
     return booking
 
 
@@ -355,7 +429,7 @@ def booking_cancel(*, booking: Booking, now: datetime | None = None) -> Booking:
     )
     _check_cutoff(booking, now, "cancelled")
     _cancel(booking, by=Booking.CancelledBy.CLIENT, now=now)
-    _tell_client(booking, "cancelled")
+    _announce(booking, "cancelled")
     return booking
 
 
@@ -373,7 +447,7 @@ def session_cancel(
     if booking.status != Booking.Status.CONFIRMED or booking.ends_at <= now:
         raise ValidationError("Only upcoming sessions can be cancelled.", code="not_active")
     _cancel(booking, by=Booking.CancelledBy.THERAPIST, now=now)
-    _tell_client(booking, "cancelled")
+    _announce(booking, "cancelled")
     return booking
 
 
@@ -418,32 +492,133 @@ def note_for(*, therapist: Therapist, booking: Booking) -> SessionNote | None:
 # --- invites and reminders (run by tasks) --------------------------------------------------
 
 
-def booking_invites_send(*, booking_id: int, sequence: int) -> str:
-    """Send the invites for one revision of a booking, once. A newer revision makes an
-    older one moot: only the latest state is ever sent."""
-    claimed = Booking.objects.filter(
-        pk=booking_id, sequence=sequence, invites_sent_sequence__lt=sequence
-    ).update(invites_sent_sequence=sequence)
-    if not claimed:
-        return "skipped"
-    booking = Booking.objects.select_related("client__user", "therapist__user", "session_type").get(
-        pk=booking_id
-    )
-    try:
-        for message in booking_emails(booking):
-            message.send()
-    except Exception:
-        Booking.objects.filter(pk=booking_id, invites_sent_sequence=sequence).update(
-            invites_sent_sequence=sequence - 1
+#: How long one task run may hold an email before another run may take it over.
+EMAIL_SEND_LEASE = timedelta(minutes=5)
+MAX_EMAIL_ATTEMPTS = 5
+#: The periodic job queues again emails still waiting this long after they were due.
+OVERDUE_AFTER = timedelta(minutes=15)
+#: Sent and skipped emails are deleted after this long, failed ones after KEEP_FAILED.
+KEEP_DONE = timedelta(days=7)
+KEEP_FAILED = timedelta(days=30)
+
+
+def _lease_held(email: CareEmail, claim: str, now: datetime) -> bool:
+    if email.claim == claim:  # this very run, re-queued after its worker died mid-send
+        return False
+    return email.claimed_at is not None and email.claimed_at > now - EMAIL_SEND_LEASE
+
+
+def care_email_send(*, email_id: int, claim: str, now: datetime | None = None) -> str:
+    """Send one outbox email if it is due and still wanted; what happened, for the logs.
+
+    Idempotent: a row is claimed in a short transaction (PENDING → SENDING) and the mail
+    server is spoken to outside it, so two runs never send it twice and no lock is held
+    while SMTP thinks. On failure the row goes back to PENDING for a later try (FAILED after
+    MAX_EMAIL_ATTEMPTS) and the error is raised, so the task's result says so.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        email = CareEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None:
+            return "missing"
+        if email.state not in (CareEmail.State.PENDING, CareEmail.State.SENDING):
+            return f"done:{email.state}"
+        if email.state == CareEmail.State.SENDING and _lease_held(email, claim, now):
+            return "busy"
+        if email.state == CareEmail.State.PENDING and email.due_at > now:
+            return "early"
+        superseded = (
+            email.booking_id is not None
+            and email.sequence is not None
+            and Booking.objects.filter(pk=email.booking_id, sequence__gt=email.sequence).exists()
         )
+        if superseded:
+            # The booking changed again since: only its latest state goes out.
+            email.state = CareEmail.State.SKIPPED
+            email.claim, email.claimed_at = "", None
+            email.save(update_fields=["state", "claim", "claimed_at"])
+            return "skipped:superseded"
+        email.state = CareEmail.State.SENDING
+        email.claim, email.claimed_at = claim, now
+        email.attempts += 1
+        email.save(update_fields=["state", "claim", "claimed_at", "attempts"])
+
+    try:
+        invites.message_for(email).send()
+    except Exception:
+        give_up = email.attempts >= MAX_EMAIL_ATTEMPTS
+        CareEmail.objects.filter(pk=email.pk, claim=claim).update(
+            state=CareEmail.State.FAILED if give_up else CareEmail.State.PENDING,
+            due_at=now + timedelta(minutes=2**email.attempts),
+            claim="",
+            claimed_at=None,
+        )
+        logger.warning("care: email #%s not sent (attempt %s)", email.pk, email.attempts)
         raise
+    CareEmail.objects.filter(pk=email.pk, claim=claim).update(
+        state=CareEmail.State.SENT, sent_at=timezone.now(), claim="", claimed_at=None
+    )
     return "sent"
+
+
+def care_emails_retry(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Queue again what should have gone by now: a failure waiting for its next try, an
+    enqueue lost between commit and queue, a claim whose worker vanished. Deletes emails
+    done long ago. Sending is idempotent, so a duplicate in the queue is harmless."""
+    from .tasks import send_care_email
+
+    now = now or timezone.now()
+    # A backend that defers already holds a task for each new email; one that cannot relies
+    # on this job alone, so it gets no grace period.
+    grace = OVERDUE_AFTER if send_care_email.get_backend().supports_defer else timedelta()
+    waiting = CareEmail.objects.filter(
+        Q(state=CareEmail.State.PENDING, attempts=0, due_at__lte=now - grace)
+        | Q(state=CareEmail.State.PENDING, attempts__gt=0, due_at__lte=now)
+        | Q(state=CareEmail.State.SENDING, claimed_at__lte=now - EMAIL_SEND_LEASE)
+    )
+    ids = list(waiting.order_by("due_at", "id").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        enqueue_care_email(pk)
+    CareEmail.objects.filter(
+        Q(state__in=[CareEmail.State.SENT, CareEmail.State.SKIPPED], created_at__lt=now - KEEP_DONE)
+        | Q(state=CareEmail.State.FAILED, created_at__lt=now - KEEP_FAILED)
+    ).delete()
+    return len(ids)
+
+
+def _remind(booking: Booking, event: str, now: datetime) -> bool:
+    """One reminder: in the inbox, and by a neutral email if the client takes Care emails
+    and their quiet hours let it arrive before the appointment does. (Their working days
+    don't hold it back: an appointment of their own may well be on a day off.)"""
+    _tell_client(booking, event, now=now)
+    if not client_wants_email(booking):
+        return True
+    prefs = settings_for(person=booking.client)
+    due_at = next_delivery_time(
+        now,
+        tz=booking.client.tz,
+        quiet_start=prefs.quiet_hours_start,
+        quiet_end=prefs.quiet_hours_end,
+        working_days=None,
+    )
+    if due_at >= booking.starts_at - timedelta(minutes=10):
+        return True  # it would arrive too late to help: the inbox has it
+    _outbox(
+        invites.client_reminder(booking),
+        kind=CareEmail.Kind.REMINDER,
+        key=f"reminder:{booking.uid}:{booking.sequence}:{event}:client",
+        booking=booking,
+        due_at=due_at,
+    )
+    return True
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
     """Remind clients a day and an hour before. Each reminder is claimed with a
-    conditional UPDATE, so two workers never send the same one; `notify`'s dedupe key
-    covers a retry after a crash."""
+    conditional UPDATE, so two workers never send the same one; the dedupe keys of `notify`
+    and of the outbox cover a retry after a crash. A day's reminder is left out for an
+    appointment booked or moved within the last day (the confirmation is fresh), and an
+    hour's reminder makes a pending day's one moot."""
     now = now or timezone.now()
     sent = 0
     for field, event, window in (
@@ -463,10 +638,10 @@ def reminders_send(*, now: datetime | None = None) -> int:
                 )
                 if not claimed:
                     continue
-                booking = Booking.objects.select_related("client").get(pk=pk)
-                if event == "reminder_hour" or booking.reminded_hour_at is None:
-                    _tell_client(booking, event)
-                    sent += 1
+                booking = Booking.objects.select_related("client__user", "therapist").get(pk=pk)
+                fresh = booking.updated_at > booking.starts_at - window
+                if event == "reminder_hour" or (booking.reminded_hour_at is None and not fresh):
+                    sent += _remind(booking, event, now)
                 if event == "reminder_hour":
                     # An hour's reminder makes the day's one moot.
                     Booking.objects.filter(pk=pk, reminded_day_at__isnull=True).update(
@@ -496,6 +671,40 @@ def therapist_settings_update(*, therapist: Therapist, values: TherapistSettings
         setattr(therapist, name, value)
     therapist.full_clean(exclude=["practice", "user"], validate_unique=False)
     therapist.save(update_fields=list(values.__dict__))
+    return therapist
+
+
+@dataclass(frozen=True)
+class TherapistProfile:
+    display_name: str
+    pronouns: str
+    photo_url: str
+    bio: str
+    credentials: str
+    specialties: list[str]
+    languages: list[str]
+    is_active: bool
+
+
+@transaction.atomic
+def therapist_profile_update(*, therapist: Therapist, profile: TherapistProfile) -> Therapist:
+    """What members see of a therapist, and whether they take new bookings. Pausing keeps
+    existing appointments (the therapist still sees them and may cancel them)."""
+    therapist = Therapist.objects.select_for_update().get(pk=therapist.pk)
+    therapist.display_name = _clean_text(profile.display_name, limit=120, field="display_name")
+    if not therapist.display_name:
+        raise ValidationError({"display_name": "A therapist needs a name people can read."})
+    therapist.pronouns = _clean_text(profile.pronouns, limit=30, field="pronouns")
+    therapist.photo_url = profile.photo_url.strip()
+    therapist.bio = _clean_text(profile.bio, limit=3000, field="bio")
+    therapist.credentials = _clean_text(profile.credentials, limit=300, field="credentials")
+    therapist.specialties = codes_field_value(profile.specialties)
+    therapist.languages = codes_field_value(profile.languages)
+    if not profile.languages:
+        raise ValidationError({"languages": "Choose at least one language."})
+    therapist.is_active = profile.is_active
+    therapist.full_clean(exclude=["practice", "user"], validate_unique=False)
+    therapist.save()
     return therapist
 
 
@@ -620,21 +829,24 @@ def intro_request_submit(
         f"care:intro:email:{email_key}", limit=PER_EMAIL_PER_DAY, seconds=86400
     ):
         raise Throttled()
-    request.save()
-    token = signing.dumps({"r": request.pk}, salt=INTRO_SALT)
-    link = absolute(reverse("care:intro_confirm", args=[practice.slug, token]))
-    message = EmailMessage(
-        subject="Please confirm your email address",
-        body=(
-            f"Hello {name},\n\nSomeone (we hope you) asked {practice.name} for an introduction "
-            f"call with this address. To confirm, open this link within three days:\n{link}\n\n"
-            "If it wasn't you, ignore this email and nothing happens.\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    transaction.on_commit(message.send)
+    with transaction.atomic():
+        request.save()
+        token = signing.dumps({"r": request.pk}, salt=INTRO_SALT)
+        link = absolute(reverse("care:intro_confirm", args=[practice.slug, token]))
+        _outbox(
+            invites.Draft(
+                to=email,
+                subject="Please confirm your email address",
+                body=(
+                    f"Hello {name},\n\nSomeone (we hope you) asked {practice.name} for an "
+                    "introduction call with this address. To confirm, open this link within "
+                    f"three days:\n{link}\n\n"
+                    "If it wasn't you, ignore this email and nothing happens.\n"
+                ),
+            ),
+            kind=CareEmail.Kind.INTRO_CONFIRM,
+            key=f"intro:{request.pk}:confirm",
+        )
     return request
 
 
@@ -652,16 +864,18 @@ def intro_request_confirm(*, practice: Practice, token: str) -> IntroRequest:
         request.confirmed_at = timezone.now()
         request.save(update_fields=["confirmed_at"])
         if practice.email:
-            message = EmailMessage(
-                subject="A new request is waiting",
-                body=(
-                    "Someone confirmed a request for an introduction call.\n"
-                    f"See it in Rapport: {absolute(reverse('care:intro_requests'))}\n"
+            _outbox(
+                invites.Draft(
+                    to=practice.email,
+                    subject="A new request is waiting",
+                    body=(
+                        "Someone confirmed a request for an introduction call.\n"
+                        f"See it in Rapport: {absolute(reverse('care:intro_requests'))}\n"
+                    ),
                 ),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[practice.email],
+                kind=CareEmail.Kind.INTRO_ALERT,
+                key=f"intro:{request.pk}:alert",
             )
-            transaction.on_commit(message.send)
     return request
 
 
@@ -670,6 +884,16 @@ def intro_request_handle(*, request: IntroRequest) -> IntroRequest:
         request.handled_at = timezone.now()
         request.save(update_fields=["handled_at"])
     return request
+
+
+def _skip_stale_emails(bookings: QuerySet[Booking]) -> None:
+    """Bookings about to be deleted: emails about their older revisions must not go out
+    once the booking can no longer tell that they are stale."""
+    CareEmail.objects.filter(
+        booking__in=bookings,
+        state=CareEmail.State.PENDING,
+        sequence__lt=F("booking__sequence"),
+    ).update(state=CareEmail.State.SKIPPED)
 
 
 # --- the member's own data -----------------------------------------------------------------
@@ -689,6 +913,15 @@ def care_history_erase(*, person: Person) -> int:
         )
     year_start, _ = selectors.year_bounds(year=now.astimezone(person.tz).year, tz=person.tz)
     mine = Booking.objects.filter(client=person)
+    # Emails to the member about what goes (already sent, or for a cancelled time).
+    CareEmail.objects.filter(
+        Q(booking__status=Booking.Status.CANCELLED) | Q(booking__starts_at__lt=year_start),
+        booking__client=person,
+        dedupe_key__endswith=":client",
+    ).delete()
+    _skip_stale_emails(
+        mine.filter(Q(status=Booking.Status.CANCELLED) | Q(starts_at__lt=year_start))
+    )
     deleted, _ = mine.filter(status=Booking.Status.CANCELLED).delete()
     old, _ = mine.filter(starts_at__lt=year_start).delete()
     kept = list(mine)
@@ -708,10 +941,11 @@ def care_data_erase(*, person: Person) -> None:
     ).select_related("therapist__user", "session_type", "client__user")
     for booking in upcoming:
         _cancel(booking, by=Booking.CancelledBy.SYSTEM, now=now)
-        # The client row is about to be anonymised: send the therapist's cancellation now.
-        for message in booking_emails(booking)[-1:]:
-            transaction.on_commit(message.send)
-    Booking.objects.filter(client=person).update(invites_sent_sequence=10**9)
+        # The therapist's cancellation is written now, while the booking still exists;
+        # it is sent after the booking is gone (it names nobody).
+        _invite(booking, invites.therapist_invite(booking))
+    CareEmail.objects.filter(booking__client=person, dedupe_key__endswith=":client").delete()
+    _skip_stale_emails(Booking.objects.filter(client=person))
     Booking.objects.filter(client=person).delete()
 
 

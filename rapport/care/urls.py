@@ -23,6 +23,9 @@ urlpatterns = [
     path("practice/sessions/<int:pk>/outcome/", views.session_outcome, name="session_outcome"),
     path("practice/sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
     path("practice/therapists/<int:pk>/availability/", views.availability, name="availability"),
+    path(
+        "practice/therapists/<int:pk>/profile/", views.therapist_profile, name="therapist_profile"
+    ),
     path("practice/therapists/<int:pk>/hours/", views.hours_add, name="hours_add"),
     path(
         "practice/therapists/<int:pk>/hours/<int:hours_pk>/delete/",

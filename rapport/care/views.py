@@ -35,6 +35,7 @@ from .forms import (
     IntroRequestForm,
     NoteForm,
     OutcomeForm,
+    ProfileForm,
     RescheduleForm,
     SettingsForm,
     WeeklyHoursForm,
@@ -80,6 +81,12 @@ def home(request: PersonRequest) -> HttpResponse:
     }
     template = "care/_directory.html" if request.htmx else "care/home.html"
     return render(request, template, context)
+
+
+def _invite_hint(booking: Booking) -> str:
+    if services.client_wants_email(booking):
+        return "The calendar invite is on its way to your inbox."
+    return "You can add it to your calendar from this page."
 
 
 @dataclass
@@ -182,7 +189,7 @@ def book(request: PersonRequest, pk: int) -> HttpResponse:
                 form.add_error(None, _errors(error))
                 status = 422
             else:
-                messages.success(request, "You're booked. The invite is on its way to your inbox.")
+                messages.success(request, f"You're booked. {_invite_hint(booking)}")
                 return redirect("care:booking", pk=booking.pk)
         else:
             status = 422
@@ -232,7 +239,9 @@ def booking_reschedule(request: PersonRequest, pk: int) -> HttpResponse:
         form = RescheduleForm(request.POST)
         if form.is_valid():
             try:
-                services.booking_reschedule(booking=booking, starts_at=form.cleaned_data["start"])
+                booking = services.booking_reschedule(
+                    booking=booking, starts_at=form.cleaned_data["start"]
+                )
             except services.SlotTaken as error:
                 messages.error(request, _errors(error))
                 status = 409
@@ -240,7 +249,7 @@ def booking_reschedule(request: PersonRequest, pk: int) -> HttpResponse:
                 messages.error(request, _errors(error))
                 status = 422
             else:
-                messages.success(request, "Moved. An updated invite is on its way.")
+                messages.success(request, f"Moved. {_invite_hint(booking)}")
                 return redirect("care:booking", pk=booking.pk)
         else:
             messages.error(request, "Choose a new time from the calendar.")
@@ -505,6 +514,38 @@ def exception_delete(request: HttpRequest, pk: int, exception_pk: int) -> HttpRe
     services.exception_delete(exception=access.get_exception_for(therapist, exception_pk))
     messages.success(request, "Removed.")
     return redirect("care:availability", pk=therapist.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@access.care_staff_required
+def therapist_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    """What members see of a therapist, and whether they take bookings: the therapist
+    themselves or an admin of their practice."""
+    therapist = access.get_managed_therapist(request.user, pk)
+    status = 200
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.therapist_profile_update(
+                    therapist=therapist, profile=services.TherapistProfile(**form.cleaned_data)
+                )
+            except ValidationError as error:
+                form.add_error(None, _errors(error))
+                status = 422
+            else:
+                messages.success(request, "Profile saved.")
+                return redirect("care:therapist_profile", pk=therapist.pk)
+        else:
+            status = 422
+    else:
+        form = ProfileForm.for_therapist(therapist)
+    return render(
+        request,
+        "care/therapist_profile.html",
+        {"therapist": therapist, "form": form},
+        status=status,
+    )
 
 
 # --- the practice admin's side -------------------------------------------------------------

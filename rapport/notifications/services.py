@@ -82,8 +82,13 @@ def notify(
     url: str = "",
     dedupe_key: str = "",
     now: datetime | None = None,
+    email: bool = True,
 ) -> Notification | None:
     """Tell `recipient` something, in the inbox and/or by email as they prefer.
+
+    `email=False` keeps it in the inbox only, whatever the recipient's channel: for a caller
+    that sends its own email about the same thing (Care's invites), so that nobody gets two.
+    Someone whose channel for the type is email only then gets nothing from here (None).
 
     Returns the notification, the existing one if `dedupe_key` was used before for this
     recipient (so callers can notify from retried tasks safely), or None when nothing is
@@ -95,7 +100,7 @@ def notify(
     if recipient.status in SILENT_STATUSES:
         return None
     channel = channel_for(person=recipient, type_=type)
-    if channel == Channel.OFF:
+    if channel == Channel.OFF or (not email and not channel.in_app):
         return None
     now = now or timezone.now()
     notification = Notification(
@@ -111,7 +116,7 @@ def notify(
     if not notification.title:
         raise ValidationError({"title": "A notification needs a title."})
     prefs = settings_for(person=recipient)
-    if not channel.email:
+    if not (email and channel.email):
         notification.email_state = EmailState.SKIPPED
     elif prefs.digest != DigestFrequency.OFF:
         notification.email_state = EmailState.DIGEST

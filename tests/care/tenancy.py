@@ -89,6 +89,7 @@ ROUTES: dict[str, tuple[str, Any]] = {
     "care:session_outcome": _obj(lambda w: {"pk": _care(w)["booking"].pk}),
     "care:session_cancel": _obj(lambda w: {"pk": _care(w)["booking"].pk}),
     "care:availability": _obj(lambda w: {"pk": _care(w)["therapist"].pk}),
+    "care:therapist_profile": _obj(lambda w: {"pk": _care(w)["therapist"].pk}),
     "care:hours_add": _obj(lambda w: {"pk": _care(w)["therapist"].pk}),
     "care:hours_delete": _obj(
         lambda w: {"pk": _care(w)["therapist"].pk, "hours_pk": _care(w)["hours"].pk}
@@ -152,6 +153,8 @@ API_OPERATIONS: dict[str, Any] = {
     "care_session_cancel": None,
     "care_availability_read": None,
     "care_availability_update": _AVAILABILITY,
+    "care_therapist_profile_read": None,
+    "care_therapist_profile_update": {"display_name": "Stolen", "languages": ["en"]},
     "care_exception_create": {"day": "2030-01-07", "kind": "off"},
     "care_exception_delete": None,
     "care_practice_therapists_list": None,

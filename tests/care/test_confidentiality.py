@@ -85,6 +85,7 @@ def _routes(care, sealed) -> dict[str, dict[str, Any]]:
         "care:session_outcome": {"pk": b},
         "care:session_cancel": {"pk": b},
         "care:availability": {"pk": t},
+        "care:therapist_profile": {"pk": t},
         "care:hours_add": {"pk": t},
         "care:hours_delete": {"pk": t, "hours_pk": care.therapist.weekly_hours.first().pk},
         "care:exception_add": {"pk": t},
@@ -204,6 +205,8 @@ def test_every_care_api_operation_answers_404_to_every_other_role(
             "care_availability_update",
             "care_exception_create",
             "care_practice_schedule_list",
+            "care_therapist_profile_read",
+            "care_therapist_profile_update",
         }
     ]
     assert len(private_ops) >= 13

@@ -45,6 +45,17 @@ def test_the_demo_has_tracy_her_colleagues_and_a_contract(seeded):
     assert tracy.practice.admins.get().user.email == demo.PRACTICE_ADMIN_EMAIL
     assert organization.care_contract.funded_sessions_per_year == 8
     assert Booking.objects.filter(organization=organization, status="attended").count() > 10
+    # Tracy's calendar has sessions still to come, and the practice desk has a request
+    # waiting: both accounts open on something to look at.
+    start_of_today = timezone.make_aware(
+        timezone.datetime.combine(TODAY, timezone.datetime.min.time())
+    )
+    upcoming = Booking.objects.filter(
+        therapist=tracy, status="confirmed", starts_at__gt=start_of_today
+    )
+    assert upcoming.count() >= 2
+    waiting = tracy.practice.intro_requests.filter(confirmed_at__isnull=False, handled_at=None)
+    assert waiting.count() == 1
     # The featured member starts with a clean slate.
     member = Person.objects.get(user__email=f"member@{plan.slug}.example")
     assert not Booking.objects.filter(client=member).exists()

@@ -54,9 +54,9 @@ def world():
     jonah = TherapistFactory(practice=practice, display_name="Jonah Whitfield")
     every_day(jonah)
     SessionTypeFactory(therapist=jonah)
-    PracticeAdminFactory(practice=practice)
+    desk = PracticeAdminFactory(practice=practice, user__email="desk@harbour-lane.example").user
     contract(org, [practice], funded=8)
-    return {"mia": mia, "admin": admin, "tracy": tracy}
+    return {"mia": mia, "admin": admin, "tracy": tracy, "desk": desk}
 
 
 def sign_in(page, email: str) -> None:
@@ -149,3 +149,40 @@ def test_the_care_page_works_on_a_phone(new_page, world):
     expect(page.get_by_role("link", name="Tracy Adeyemi-Clarke")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "care-home-phone")
+
+
+def test_the_practice_desk_pauses_a_therapist_and_sees_schedules_without_names(new_page, world):
+    from rapport.care import selectors, services
+
+    tracy = world["tracy"]
+    session = tracy.session_types.get(name="Session")
+    slot = selectors.slots_for(therapist=tracy, session_type=session)[3]
+    services.booking_create(
+        client=world["mia"], therapist=tracy, session_type=session, starts_at=slot.start
+    )
+    page = new_page()
+    sign_in(page, world["desk"].email)
+    page.goto("/care/practice/admin/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your practice")
+    assert_accessible(page)
+    row = page.get_by_role("row", name=re.compile("Tracy Adeyemi-Clarke"))
+    row.get_by_role("link", name="Schedule").click()
+    expect(page.get_by_role("cell", name="Session")).to_be_visible()
+    expect(page.get_by_text("Mia Member")).to_have_count(0)
+    page.go_back()
+    page.get_by_role("row", name=re.compile("Tracy Adeyemi-Clarke")).get_by_role(
+        "link", name="Profile"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Profile of Tracy Adeyemi-Clarke")
+    assert_accessible(page)
+    page.get_by_label("Taking new bookings").uncheck()
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_role("status")).to_contain_text("Profile saved")
+
+    member = new_page()
+    sign_in(member, world["mia"].email)
+    member.goto("/care/")
+    expect(member.locator("#directory").get_by_role("link", name="Jonah Whitfield")).to_be_visible()
+    expect(
+        member.locator("#directory").get_by_role("link", name="Tracy Adeyemi-Clarke")
+    ).to_have_count(0)
