@@ -295,6 +295,18 @@ def commitments_settings_update(request: HttpRequest, payload: SettingsIn) -> An
 
 
 @router.get(
+    "/commitments/people",
+    response=list[PersonRefOut],
+    operation_id="commitments_shared_records",
+    url_name="commitments_shared_records",
+    summary="Teammates who chose to share their follow-through record with their team",
+)
+@paginate(PageNumber)
+def commitments_shared_records(request: HttpRequest) -> Any:
+    return selectors.teammates_sharing(viewer=viewer(request))
+
+
+@router.get(
     "/commitments/people/{person_id}/record",
     response=RecordOut,
     operation_id="commitments_person_record",

@@ -236,10 +236,25 @@ def seed(*, organization: Organization, plan: OrganizationPlan) -> None:
                 actor=c.promiser, other=receiver, kind=kind, occurred_at=c.settled_at, source=c
             )
 
-    # The member shares their record with the team, so the lead sees what sharing looks like.
+    # The member shares their record with the team, so the lead sees what sharing looks like;
+    # two of the member's teammates do too, so the member finds records shared with them.
     if featured:
         CommitmentSettings.objects.get_or_create(
             person=featured[0], defaults={"share_record": True}
+        )
+        sharing_teammates = list(
+            Person.objects.filter(
+                organization=organization,
+                status=Person.Status.ACTIVE,
+                memberships__team__memberships__person=featured[0],
+            )
+            .exclude(pk__in=[p.pk for p in featured])
+            .distinct()
+            .order_by("pk")[:2]
+        )
+        CommitmentSettings.objects.bulk_create(
+            [CommitmentSettings(person=p, share_record=True) for p in sharing_teammates],
+            ignore_conflicts=True,
         )
 
 

@@ -160,6 +160,23 @@ def share_teammates(viewer: Person, person: Person) -> bool:
     )
 
 
+def teammates_sharing(*, viewer: Person) -> QuerySet[Person]:
+    """Teammates (people in one of the viewer's teams) who chose to show their
+    follow-through record to their team: where a record shared by choice can be found."""
+    my_teams = Membership.objects.filter(person=viewer).values("team_id")
+    return (
+        Person.objects.visible_to(viewer)
+        .current()
+        .filter(
+            commitment_settings__share_record=True,
+            pk__in=Membership.objects.filter(team_id__in=my_teams).values("person_id"),
+        )
+        .exclude(pk=viewer.pk)
+        .order_by("display_name", "pk")
+        .only("pk", "display_name")
+    )
+
+
 def get_shared_record_person_for(viewer: Person, pk: int) -> Person:
     """A teammate who chose to show their record to their team, or 404 (also for anyone
     who didn't: whether someone shares is their business)."""

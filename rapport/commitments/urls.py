@@ -11,6 +11,7 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("teams/", views.teams, name="teams"),
     path("teams/<int:pk>/", views.team, name="team"),
+    path("people/", views.shared, name="shared"),
     path("people/<int:pk>/record/", views.person_record, name="person_record"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/accept/", views.accept, name="accept"),

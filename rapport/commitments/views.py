@@ -324,6 +324,15 @@ def person_record(request: PersonRequest, pk: int) -> HttpResponse:
     return render(request, "commitments/person_record.html", context)
 
 
+@require_GET
+@person_required
+def shared(request: PersonRequest) -> HttpResponse:
+    """Teammates who chose to show their record to their team."""
+    page = paginate(request, selectors.teammates_sharing(viewer=request.person))
+    context = {"page": page, "sharing": selectors.shares_record(request.person)}
+    return render(request, "commitments/shared.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 @person_required
 def settings_page(request: PersonRequest) -> HttpResponse:

@@ -36,11 +36,6 @@ def too_long_message(length: int) -> str:
 
 
 def too_long_result(text: str) -> dict[str, Any]:
-    """What the command prints for a line it refuses: no flags, and why."""
-    return {
-        "text": text[:MAX_DRAFT_CHARS],
-        "flagged": False,
-        "flags": [],
-        "suggestion": None,
-        "error": too_long_message(len(text)),
-    }
+    """What the command prints for a line it refuses: the same four keys as any other line
+    (the issue's shape, nothing added), unflagged; why goes to standard error."""
+    return {"text": text, "flagged": False, "flags": [], "suggestion": None}

@@ -66,3 +66,12 @@ def test_the_demo_is_the_same_every_time(seeded):
     Commitment.objects.all().delete()
     demo.seed(organization=org, plan=plan)
     assert sorted(Commitment.objects.values_list("text", "state", "outcome")) == first
+
+
+def test_the_member_finds_records_their_teammates_chose_to_share(seeded):
+    _org, plan, _ = seeded
+    member = Person.objects.get(user__email=plan.accounts[0].email)
+    sharing = list(selectors.teammates_sharing(viewer=member))
+    assert len(sharing) == 2
+    for person in sharing:
+        assert selectors.get_shared_record_person_for(member, person.pk) == person

@@ -150,3 +150,38 @@ def test_team_figures_are_for_leads_and_admins_only(team, member, lead):
     teams_page = client_for(lead).get(reverse("commitments:teams")).content.decode()
     assert "Platform" in teams_page
     assert "You don" in client_for(member).get(reverse("commitments:teams")).content.decode()
+
+
+def test_teammates_find_records_shared_with_them_and_only_those(
+    org, member, colleague, third, django_assert_max_num_queries
+):
+    """The shared records can be found, in the browser and the API; someone who didn't
+    choose to share, or shares with another team, isn't listed."""
+    outside = PersonFactory(organization=org, display_name="Other Team")
+    MembershipFactory(person=outside, team=TeamFactory(organization=org))
+    for person in (member, outside):
+        services.commitment_settings_update(
+            person=person, reminder_minutes=[120], share_record=True
+        )
+    url = reverse("commitments:shared")
+    page = client_for(colleague).get(url).content.decode()
+    assert page.count("<h1") == 1
+    assert "Mia Member" in page and "Tess Third" not in page and "Other Team" not in page
+    assert reverse("commitments:person_record", kwargs={"pk": member.pk}) in page
+    body = send(Client(), "GET", "/commitments/people", headers=bearer(colleague)).json()
+    assert [p["display_name"] for p in body["items"]] == ["Mia Member"]
+    # Nobody sees themself there, and an empty list says what to do.
+    empty = client_for(outside).get(url).content.decode()
+    assert "None of your teammates share their record yet" in empty
+    assert "share yours" not in empty  # they already do
+
+    # Constant queries as the list grows.
+    team = member.memberships.get().team
+    with django_assert_max_num_queries(30) as small:
+        client_for(colleague).get(url)
+    for i in range(8):
+        person = PersonFactory(organization=org, display_name=f"Sharer {i}")
+        MembershipFactory(person=person, team=team)
+        services.commitment_settings_update(person=person, reminder_minutes=[60], share_record=True)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert "Sharer 7" in client_for(colleague).get(url).content.decode()

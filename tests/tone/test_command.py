@@ -10,10 +10,18 @@ from django.core.management import call_command
 from rapport.tone.coach import MAX_DRAFT_CHARS
 
 
-def tone_check(stdin: str, *args: str) -> list[dict]:
+def tone_check(stdin: str, *args: str, stderr: io.StringIO | None = None) -> list[dict]:
     out = io.StringIO()
-    call_command("tone_check", *args, stdin=io.StringIO(stdin), stdout=out)
-    return [json.loads(line) for line in out.getvalue().splitlines()]
+    call_command(
+        "tone_check", *args, stdin=io.StringIO(stdin), stdout=out, stderr=stderr or io.StringIO()
+    )
+    results = [json.loads(line) for line in out.getvalue().splitlines()]
+    for result in results:
+        # The shape, exactly: these four keys, in this order, and nothing else.
+        assert list(result) == ["text", "flagged", "flags", "suggestion"]
+        for flag in result["flags"]:
+            assert list(flag) == ["start", "end", "kind", "reason"]
+    return results
 
 
 def test_it_prints_one_json_object_per_draft() -> None:
@@ -34,10 +42,12 @@ def test_it_skips_empty_lines_unless_asked_to_keep_them() -> None:
     assert kept[0] == {"text": "", "flagged": False, "flags": [], "suggestion": None}
 
 
-def test_a_too_long_line_gets_an_error_object_and_the_run_goes_on() -> None:
-    results = tone_check("x" * (MAX_DRAFT_CHARS + 1) + "\nWhy didn't you call?\n")
-    assert results[0]["flagged"] is False and results[0]["flags"] == []
-    assert "too long" in results[0]["error"]
+def test_a_too_long_line_is_printed_unflagged_and_the_run_goes_on() -> None:
+    errors = io.StringIO()
+    long = "x" * (MAX_DRAFT_CHARS + 1)
+    results = tone_check(long + "\nWhy didn't you call?\n", stderr=errors)
+    assert results[0] == {"text": long, "flagged": False, "flags": [], "suggestion": None}
+    assert errors.getvalue().startswith("line 1: draft too long")
     assert results[1]["flagged"] is True
 
 

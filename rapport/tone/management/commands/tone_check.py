@@ -5,7 +5,8 @@
 Prints one JSON object per input line, in order:
 {"text": ..., "flagged": ..., "flags": [{"start", "end", "kind", "reason"}], "suggestion": ...}.
 Offsets count characters (Python string indices) in "text". Empty lines are skipped. A line
-longer than the coach accepts gets an object with "error" and no flags, and the run goes on.
+longer than the coach accepts is printed unflagged, in the same shape, with a message on
+standard error naming its line number, and the run goes on.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand
 
 from rapport.tone.coach import MAX_DRAFT_CHARS
-from rapport.tone.results import tone_result, too_long_result
+from rapport.tone.results import tone_result, too_long_message, too_long_result
 
 
 class Command(BaseCommand):
@@ -35,9 +36,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stdin: TextIO = options.get("stdin") or sys.stdin
-        for raw in stdin:
+        for number, raw in enumerate(stdin, start=1):
             text = raw.rstrip("\r\n")
             if not text.strip() and not options["keep_empty"]:
                 continue
-            result = too_long_result(text) if len(text) > MAX_DRAFT_CHARS else tone_result(text)
+            if len(text) > MAX_DRAFT_CHARS:
+                self.stderr.write(f"line {number}: {too_long_message(len(text))}")
+                result = too_long_result(text)
+            else:
+                result = tone_result(text)
             self.stdout.write(json.dumps(result, ensure_ascii=False))
