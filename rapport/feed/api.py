@@ -49,6 +49,12 @@ class ReactionOut(Schema):
     mine: bool = Field(description="Whether I reacted this way")
 
 
+class HelpAskedOut(Schema):
+    id: int = Field(description="The help request's id (see help_request_read)")
+    title: str
+    state: str = Field(description="open, done or closed")
+
+
 class PostOut(Schema):
     id: int
     kind: str = Field(description="win or challenge")
@@ -63,6 +69,9 @@ class PostOut(Schema):
     reactions: list[ReactionOut]
     mentions: list[PersonRefOut] = Field(description="People named in the post")
     mine: bool = Field(description="Whether I wrote it (and so may edit or delete it)")
+    help_requests: list[HelpAskedOut] = Field(
+        description="Help board requests asked from this challenge that I may see"
+    )
 
 
 class FeedPageOut(Schema):
@@ -154,6 +163,10 @@ def _post_out(post: Post, me: Person) -> dict[str, Any]:
             for m in post.mentioned  # type: ignore[attr-defined]
         ],
         "mine": post.author_id == me.pk,
+        "help_requests": [
+            {"id": r.pk, "title": r.title, "state": r.state}
+            for r in post.help_asked  # type: ignore[attr-defined]
+        ],
     }
 
 

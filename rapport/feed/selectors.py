@@ -100,7 +100,7 @@ def feed_page(
     Without `team`: the home feed (posts to everyone, and to the viewer's teams). With
     `team`: that team's posts (the caller checked the viewer is in it). `kind` and `author`
     narrow either. Constant queries whatever the size of the feed: at most two for the posts
-    and three to decorate them (replies, reactions, mentions).
+    and four to decorate them (replies, reactions, mentions, help asked).
     """
     size = max(1, min(size, MAX_PAGE_SIZE))
     posts = Post.objects.filter(organization_id=viewer.organization_id).select_related(
@@ -134,8 +134,12 @@ def feed_page(
 
 def posts_decorate(posts: list[Post], *, viewer: Person) -> list[Post]:
     """Attach what a post card shows: `reply_count`, `reaction_counts` (every kind, in a
-    fixed order), `mentioned` (the people named in the post). Three queries, or none."""
+    fixed order), `mentioned` (the people named in the post), `help_asked` (the help
+    board's requests asked from it that the viewer may see). Four queries, or none."""
+    from rapport.helpboard.selectors import requests_from_posts
+
     ids = [p.pk for p in posts]
+    asked = requests_from_posts(viewer=viewer, post_ids=ids)
     replies: dict[int, int] = {}
     reactions: dict[int, dict[str, tuple[int, bool]]] = defaultdict(dict)
     mentioned: dict[int, list[mentions.Mentionable]] = defaultdict(list)
@@ -169,6 +173,8 @@ def posts_decorate(posts: list[Post], *, viewer: Person) -> list[Post]:
             for kind, label in Reaction.Kind.choices
         ]
         post.mentioned = mentioned[post.pk]  # type: ignore[attr-defined]
+        post.help_asked = asked.get(post.pk, [])  # type: ignore[attr-defined]
+        post.help_asked_open = any(r.is_open for r in post.help_asked)  # type: ignore[attr-defined]
     return posts
 
 

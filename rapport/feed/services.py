@@ -106,12 +106,16 @@ def post_update(*, post: Post, editor: Person, body: str, kind: str | None = Non
         raise ValidationError({"kind": "A post is a win or a challenge."})
     with transaction.atomic():
         post = Post.objects.select_for_update(of=("self",)).select_related("team").get(pk=post.pk)
+        became_challenge = kind == Post.Kind.CHALLENGE and not post.is_challenge
         post.body = body
         post.kind = kind or post.kind
         post.edited_at = timezone.now()
         post.full_clean(exclude=["organization", "author"], validate_constraints=False)
         post.save(update_fields=["body", "kind", "edited_at"])
         _mentions_sync(post=post, reply=None, text=body, writer=editor)
+        if became_challenge:
+            # A win that turns out to be a challenge after all: the same nudge as posting one.
+            _suggest_helpers(author=editor, post=post)
     return post
 
 

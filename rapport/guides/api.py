@@ -34,6 +34,8 @@ class GuideOut(Schema):
     customised: bool = Field(description="Whether my organisation has its own text for it")
     updated_at: datetime | None
     comment_count: int
+    feature_name: str = Field(description="The Rapport feature this practice lives in")
+    feature_url: str = Field(description="That feature's page ('' if it has none yet)")
 
 
 class GuideIn(Schema):
@@ -75,6 +77,8 @@ def _guide_out(guide: Guide) -> dict[str, Any]:
         "customised": guide.customised,
         "updated_at": guide.updated_at,
         "comment_count": guide.comment_count,
+        "feature_name": guide.feature_name,
+        "feature_url": guide.feature_url,
     }
 
 

@@ -16,8 +16,12 @@ from . import markdown
 from .content import ORDER, GuideText, defaults
 from .models import GuideComment, GuideOverride
 
-#: Practices whose feature is a page of its own rather than a capability of the menu.
-FEATURE_PAGES = {"today": "today"}
+#: Practices whose feature is a page of its own rather than a capability of the menu:
+#: slug -> (url name, what the page is called).
+FEATURE_PAGES: dict[str, tuple[str, str]] = {
+    "today": ("today", "Today"),
+    "ask-dont-assume": ("checkins:reach_out", "Reach out"),
+}
 
 
 @dataclass
@@ -41,7 +45,7 @@ class Guide:
         capability = BY_SLUG.get(self.slug)
         if capability is not None:
             return capability.name
-        return "Today" if self.slug in FEATURE_PAGES else ""
+        return FEATURE_PAGES[self.slug][1] if self.slug in FEATURE_PAGES else ""
 
     @property
     def feature_url(self) -> str:
@@ -49,7 +53,7 @@ class Guide:
         if self.slug in BY_SLUG:
             return capability_url(self.slug)
         if self.slug in FEATURE_PAGES:
-            return reverse(FEATURE_PAGES[self.slug])
+            return reverse(FEATURE_PAGES[self.slug][0])
         return ""
 
 

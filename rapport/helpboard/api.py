@@ -2,7 +2,7 @@
 
 The same services as the pages, so the same rules: refusals are 422 with a sentence
 (`code` "invalid", the field named in `errors`), acting on someone else's request is 403,
-anything the caller may not see is 404.
+anything the caller may not see is 404 (a `from_post` too).
 """
 
 from datetime import date, datetime
@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from rapport.api.auth import viewer
 from rapport.api.pagination import PageNumber
 from rapport.api.schemas import MAX_ID, Text
+from rapport.feed.access import get_post_for
 from rapport.people.access import get_team_for
 
 from . import selectors, services
@@ -134,10 +135,18 @@ class HelpRequestDetailOut(HelpRequestOut):
     offers: list[OfferOut] = Field(
         description="Every offer for the requester; only the caller's own for anyone else"
     )
+    source_post_id: int | None = Field(
+        description="The feed challenge it was asked from; null unless the caller may read it"
+    )
 
     @staticmethod
     def resolve_offers(obj: HelpRequest) -> list[Offer]:
         return obj.offers_visible  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_source_post_id(obj: HelpRequest) -> int | None:
+        post = obj.source_post_visible  # type: ignore[attr-defined]
+        return post.pk if post is not None else None
 
 
 class HelpRequestListQuery(Schema):
@@ -156,6 +165,13 @@ class HelpRequestIn(Schema):
     audience: Audience = Audience.ORGANIZATION
     team_id: int | None = Field(
         None, ge=1, le=MAX_ID, description="For audience 'team' when you are in several teams"
+    )
+    from_post: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="A challenge of mine in the feed this request comes from: they link to "
+        "each other",
     )
 
 
@@ -182,6 +198,9 @@ def _detail(request: HttpRequest, help_request: HelpRequest) -> HelpRequest:
     help_request = selectors.get_help_request_for(person, help_request.pk)
     help_request.offers_visible = list(  # type: ignore[attr-defined]
         selectors.request_offers(viewer=person, request=help_request)
+    )
+    help_request.source_post_visible = selectors.source_post_seen_by(  # type: ignore[attr-defined]
+        viewer=person, request=help_request
     )
     return help_request
 
@@ -276,6 +295,9 @@ def help_requests_list(request: HttpRequest, filters: Query[HelpRequestListQuery
 def help_requests_create(request: HttpRequest, payload: HelpRequestIn) -> Status[HelpRequest]:
     person = viewer(request)
     team = get_team_for(person, payload.team_id) if payload.team_id is not None else None
+    # A post the caller can't read is 404, like any id; one they can read but may not ask
+    # from (someone else's, or a win) is refused by the service with a sentence.
+    source_post = get_post_for(person, payload.from_post) if payload.from_post else None
     created = services.help_request_create(
         requester=person,
         title=payload.title,
@@ -285,6 +307,7 @@ def help_requests_create(request: HttpRequest, payload: HelpRequestIn) -> Status
         needed_by=payload.needed_by,
         audience=payload.audience,
         team=team,
+        source_post=source_post,
     )
     return Status(201, _detail(request, created))
 

@@ -41,6 +41,7 @@ def _export(person: Person) -> dict[str, Any]:
                 "needed_by": r.needed_by.isoformat(),
                 "audience": r.audience,
                 "state": r.state,
+                "asked_from_post": r.source_post_id,
                 "created": r.created_at.isoformat(),
                 "offers": [
                     {"from": o.helper.display_name, "message": o.message, "state": o.state}

@@ -2,7 +2,9 @@
 ago, so a few signals are stale), and about forty requests from the last five weeks in
 every state, with offers, accepted helpers and the help they gave recorded in the ledger.
 The featured accounts take part: the member has capacity and matching requests waiting,
-asked for help themselves and helped others; the lead is swamped this week.
+asked for help themselves (once from a challenge they shared in the feed) and helped
+others; the lead is swamped this week. Requests asked soon after the asker shared a
+challenge remember that post.
 
 Rows are written directly (not through the services) so the demo sends no notifications
 or emails; the ledger is written through its service, once per accepted offer.
@@ -11,9 +13,11 @@ or emails; the ledger is written through its service, once per accepted offer.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from rapport.feed.models import Post
 from rapport.ledger.kinds import Kind
 from rapport.ledger.services import interaction_record
 from rapport.people.models import Person, Team
@@ -192,6 +196,17 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=UTC)
 
 
+def _recent_challenge(posts: list[Post], asked: datetime, used: set[int]) -> Post | None:
+    """The asker's latest challenge of the week before `asked` not yet turned into a
+    request (the feed's demo runs first), if any."""
+    for post in reversed(posts):
+        recent = post.created_at <= asked and asked - post.created_at <= timedelta(days=7)
+        if recent and post.pk not in used:
+            used.add(post.pk)
+            return post
+    return None
+
+
 def seed(*, organization: Organization, plan: OrganizationPlan) -> None:
     rng = random.Random(f"{plan.seed}:helpboard")
     now = datetime.combine(plan.today, time(12, 0), tzinfo=UTC)
@@ -263,6 +278,15 @@ def seed(*, organization: Organization, plan: OrganizationPlan) -> None:
 
     # About forty requests over the last five weeks. The member asks twice, the lead and
     # the admin once each; everyone else is drawn at random.
+    # Some began as a challenge the asker had shared in the feed a few days before.
+    challenges: dict[int, list[Post]] = defaultdict(list)
+    for post in (
+        Post.objects.filter(organization=organization, kind=Post.Kind.CHALLENGE)
+        .only("id", "author_id", "created_at")
+        .order_by("created_at", "id")
+    ):
+        challenges[post.author_id].append(post)
+    used_posts: set[int] = set()
     askers = [featured["member"], featured["member"], featured["lead"], featured["admin"]]
     askers += [rng.choice(current) for _ in range(36)]
     for i, asker_plan in enumerate(askers):
@@ -292,6 +316,18 @@ def seed(*, organization: Organization, plan: OrganizationPlan) -> None:
         )
         if team is None:
             audience = Audience.ORGANIZATION
+        if i == 0:
+            # The member's open request began as a challenge they shared that morning.
+            source_post: Post | None = Post.objects.create(
+                organization=organization,
+                author=asker,
+                kind=Post.Kind.CHALLENGE,
+                audience=Post.Audience.ORGANIZATION,
+                body=f"{description} Could someone step in?",
+                created_at=created - timedelta(hours=2),
+            )
+        else:
+            source_post = _recent_challenge(challenges.get(asker.pk, []), created, used_posts)
         request = HelpRequest.objects.create(
             organization=organization,
             requester=asker,
@@ -301,6 +337,7 @@ def seed(*, organization: Organization, plan: OrganizationPlan) -> None:
             needed_by=needed_by,
             audience=audience,
             team=team,
+            source_post=source_post,
             created_at=created,
         )
         request.skills.set([skills[n] for n in wanted])

@@ -8,7 +8,9 @@ and the offers that answer them.
   "Have room" is only true for the week it was said in: `available_until` is the end of the
   person's local week, after which the signal is shown as stale and stops counting.
 - `HelpRequest` is open until it is done, closed by the requester, or its needed-by date
-  has passed (the periodic close, see tasks.py). `Offer` is one person's "I can help".
+  has passed (the periodic close, see tasks.py). One asked from a challenge in the feed
+  remembers it (`source_post`), so each can link to the other.
+- `Offer` is one person's "I can help".
 """
 
 from __future__ import annotations
@@ -171,6 +173,14 @@ class HelpRequest(models.Model):
         help_text="For requests to one team: the team that sees it.",
     )
     state = models.CharField(max_length=6, choices=RequestState.choices, default=RequestState.OPEN)
+    source_post = models.ForeignKey(
+        "feed.Post",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="help_requests",
+        help_text="The challenge in the feed this request was asked from, if any.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -8,6 +8,7 @@ every list.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -17,6 +18,8 @@ from django.db import connection
 from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from rapport.feed.access import can_see
+from rapport.feed.models import Post
 from rapport.lib import pagination
 from rapport.lib.pagination import capped_count
 from rapport.lib.tenancy import get_for
@@ -260,11 +263,37 @@ def offer_summaries(*, viewer: Person, requests: list[HelpRequest]) -> dict[int,
 def get_help_request_for(viewer: Person, pk: int) -> HelpRequest:
     return get_for(
         viewer,
-        HelpRequest.objects.select_related("requester", "team").prefetch_related(
+        HelpRequest.objects.select_related("requester", "team", "source_post").prefetch_related(
             _skills_prefetch()
         ),
         pk=pk,
     )
+
+
+def source_post_seen_by(*, viewer: Person, request: HelpRequest) -> Post | None:
+    """The challenge the request was asked from, if the viewer may read it too (a team
+    post stays with its team even when the request is open to everyone)."""
+    post = request.source_post
+    if post is None or not can_see(viewer, post):
+        return None
+    return post
+
+
+def requests_from_posts(*, viewer: Person, post_ids: list[int]) -> dict[int, list[HelpRequest]]:
+    """For a page of feed posts, the requests asked from each that the viewer may see,
+    oldest first: the feed shows "help asked" on a post only to people who may see both.
+    One query, or none."""
+    found: dict[int, list[HelpRequest]] = defaultdict(list)
+    if post_ids:
+        requests = (
+            HelpRequest.objects.visible_to(viewer)
+            .filter(source_post_id__in=post_ids)
+            .only("id", "title", "state", "source_post_id", "requester_id", "created_at")
+            .order_by("created_at", "id")
+        )
+        for request in requests:
+            found[request.source_post_id].append(request)  # type: ignore[index]
+    return found
 
 
 def get_offer_for(viewer: Person, pk: int) -> Offer:

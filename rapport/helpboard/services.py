@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.feed.models import Post
 from rapport.ledger.kinds import Kind
 from rapport.ledger.services import interaction_record
 from rapport.notifications.services import SILENT_STATUSES, notify
@@ -202,14 +203,20 @@ def help_request_create(
     needed_by: date,
     audience: str = Audience.ORGANIZATION,
     team: Team | None = None,
+    source_post: Post | None = None,
     now: datetime | None = None,
 ) -> HelpRequest:
+    """Ask for a hand. `source_post` is the requester's own challenge in the feed this
+    request comes from (the caller looked it up with `feed.access.get_post_for`): the
+    request and the post then link to each other."""
     now = now or timezone.now()
     errors: dict[str, str] = {}
     if needed_by < local_today(requester, now):
         errors["needed_by"] = "That date has passed; choose today or a later day."
     if audience not in Audience.values:
         errors["audience"] = "Choose your team or the whole organisation."
+    if source_post is not None and not can_ask_from(requester=requester, post=source_post):
+        errors["from_post"] = "Only a challenge you shared yourself can become your request."
     if errors:
         raise ValidationError(errors, code="invalid")
     names = skills_normalise(skills, limit=MAX_REQUEST_SKILLS)
@@ -222,6 +229,7 @@ def help_request_create(
         needed_by=needed_by,
         audience=audience,
         team=_request_team(requester=requester, audience=audience, team=team),
+        source_post=source_post,
         created_at=now,
     )
     request.full_clean(exclude=["organization", "requester", "skills"])
@@ -229,6 +237,12 @@ def help_request_create(
         request.save()
         request.skills.set(skills_get_or_create(organization=requester.organization, names=names))
     return request
+
+
+def can_ask_from(*, requester: Person, post: Post) -> bool:
+    """Whether `requester` may turn `post` into a request: only its author, only a
+    challenge."""
+    return post.author_id == requester.pk and post.kind == Post.Kind.CHALLENGE
 
 
 def _locked(request: HelpRequest) -> HelpRequest:

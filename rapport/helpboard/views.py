@@ -9,18 +9,29 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport.feed.access import get_post_for
+from rapport.feed.models import Post
+from rapport.lib.forms import MAX_ID
 from rapport.lib.pagination import paginate
 from rapport.people.access import PersonRequest, person_required
+from rapport.people.models import Person
 
 from . import selectors, services
 from .forms import CapacityForm, OfferForm, RequestForm
-from .models import HelpRequest, RequestState
+from .models import (
+    DESCRIPTION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Audience,
+    HelpRequest,
+    RequestState,
+)
 from .skills import skills_normalise
 
 
@@ -126,12 +137,40 @@ def capacity(request: PersonRequest) -> HttpResponse:
     return render(request, "helpboard/capacity.html", context)
 
 
+def _source_post(person: Person, raw: str) -> Post | None:
+    """The challenge named by `from_post`, if it is one the person may turn into a request
+    (their own, and they may still read it); anything else is simply ignored."""
+    raw = (raw or "").strip()
+    if not raw.isdigit() or len(raw) > 18 or not 1 <= int(raw) <= MAX_ID:
+        return None
+    try:
+        post = get_post_for(person, int(raw))
+    except Http404:
+        return None
+    return post if services.can_ask_from(requester=person, post=post) else None
+
+
+def _initial_from(person: Person, post: Post | None) -> dict[str, Any]:
+    initial: dict[str, Any] = {"needed_by": services.local_today(person) + timedelta(days=7)}
+    if post is not None:
+        # The challenge's words, and its audience: a team's challenge asks that team.
+        body = post.body.strip()
+        initial |= {
+            "title": Truncator(body.splitlines()[0] if body else "").chars(TITLE_MAX_LENGTH),
+            "description": body[:DESCRIPTION_MAX_LENGTH],
+        }
+        if post.team_id is not None:
+            initial |= {"audience": Audience.TEAM, "team": post.team_id}
+    return initial
+
+
 @require_http_methods(["GET", "POST"])
 @person_required
 def request_new(request: PersonRequest) -> HttpResponse:
     person = request.person
     if request.method == "POST":
         form = RequestForm(request.POST, person=person)
+        source_post = _source_post(person, request.POST.get("from_post", ""))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -144,6 +183,7 @@ def request_new(request: PersonRequest) -> HttpResponse:
                     needed_by=data["needed_by"],
                     audience=data["audience"],
                     team=data.get("team"),
+                    source_post=source_post,
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -151,16 +191,15 @@ def request_new(request: PersonRequest) -> HttpResponse:
                 messages.success(request, "Your request is on the board.")
                 return redirect("helpboard:request_detail", pk=created.pk)
     else:
-        # A challenge in the feed links here with its words, so asking takes one click.
-        form = RequestForm(
-            person=person,
-            initial={
-                "title": request.GET.get("title", "")[:120],
-                "description": request.GET.get("description", "")[:2000],
-                "needed_by": services.local_today(person) + timedelta(days=7),
-            },
-        )
-    context = {"form": form, "suggestions": selectors.skill_suggestions(viewer=person)}
+        # "Ask for help with this" on a challenge links here with `from_post`: the form
+        # opens filled in from the post, and the request will link back to it.
+        source_post = _source_post(person, request.GET.get("from_post", ""))
+        form = RequestForm(person=person, initial=_initial_from(person, source_post))
+    context = {
+        "form": form,
+        "source_post": source_post,
+        "suggestions": selectors.skill_suggestions(viewer=person),
+    }
     return render(request, "helpboard/request_form.html", context)
 
 
@@ -170,6 +209,7 @@ def _detail_context(request: PersonRequest, help_request: HelpRequest, **extra: 
     is_mine = help_request.requester_id == person.pk
     return {
         "help_request": help_request,
+        "source_post": selectors.source_post_seen_by(viewer=person, request=help_request),
         "offers": offers,
         "is_mine": is_mine,
         "my_offer": next((o for o in offers if o.helper_id == person.pk), None),

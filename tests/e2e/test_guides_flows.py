@@ -3,6 +3,8 @@ the guide for the organisation, the member reads the new text, and the admin res
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -63,3 +65,20 @@ def test_reading_commenting_and_an_admin_edit(new_page):
     admin.get_by_role("button", name="Reset to default").click()
     expect(admin.get_by_role("heading", level=1)).to_have_text(kudos.title)
     assert_accessible(admin)
+
+
+def test_a_feature_and_its_guide_link_to_each_other(new_page):
+    org = OrganizationFactory(name="Acme", slug="acme")
+    mia = PersonFactory(organization=org, display_name="Mia Member")
+    page = new_page(phone=True)
+    sign_in(page, mia.email)
+    for feature, slug, name in (
+        ("/help/", "helpboard", "Help board"),
+        ("/feed/", "feed", "Wins & challenges"),
+    ):
+        page.goto(feature)
+        page.get_by_role("link", name="Read the guide").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(defaults()[slug].title)
+        assert_accessible(page)
+        page.get_by_role("link", name=f"Open {name}").click()
+        expect(page).to_have_url(re.compile(f"{feature}$"))

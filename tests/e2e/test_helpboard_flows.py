@@ -117,3 +117,90 @@ def test_capacity_ask_offer_accept_done_and_thanks(new_page, acme):
     helper.goto("/help/?tab=mine")
     expect(helper.get_by_text("You're helping")).to_be_visible()
     assert_accessible(helper)
+
+
+def test_a_challenge_reaches_teammates_with_room_and_asks_the_board_in_one_click(new_page, acme):
+    mia, priya = acme["mia"], acme["priya"]
+    sam = PersonFactory(organization=mia.organization, display_name="Sam Okafor")
+    MembershipFactory(person=sam, team=mia.memberships.get().team)
+
+    # Priya has room this week and knows SQL; Sam has room too, but wants no suggestions.
+    helper = new_page()
+    sign_in(helper, priya.email)
+    helper.goto("/help/capacity/")
+    helper.get_by_label("Have capacity this week").check()
+    helper.get_by_label("Skills you can lend").fill("sql")
+    helper.get_by_role("button", name="Save your week").click()
+    expect(helper.get_by_text("Your week on the help board is updated.")).to_be_visible()
+    quiet = new_page(phone=True)
+    sign_in(quiet, sam.email)
+    quiet.goto("/help/capacity/")
+    quiet.get_by_label("Have capacity this week").check()
+    quiet.get_by_label(re.compile("Don't suggest ways to help")).check()
+    quiet.get_by_role("button", name="Save your week").click()
+    expect(quiet.get_by_text("Your week on the help board is updated.")).to_be_visible()
+
+    # Mia shares a challenge with her team, then asks the help board in one click.
+    asker = new_page()
+    sign_in(asker, mia.email)
+    asker.goto("/feed/")
+    asker.get_by_role("radio", name="Challenge").check()
+    asker.get_by_label("What happened?").fill(
+        "The monthly report takes four minutes\nProbably a missing index."
+    )
+    asker.get_by_label("Share with").select_option(label="Platform (team only)")
+    asker.get_by_role("button", name="Share").click()
+    asker.get_by_role("link", name="Ask for help with this").click()
+    expect(asker.get_by_role("heading", level=1)).to_have_text("Ask for a hand")
+    expect(asker.get_by_label("What do you need a hand with?")).to_have_value(
+        "The monthly report takes four minutes"
+    )
+    expect(asker.get_by_label("More detail")).to_have_value(
+        "The monthly report takes four minutes\nProbably a missing index."
+    )
+    expect(asker.get_by_label("Who should see it?")).to_have_value("team")
+    assert_accessible(asker)
+    asker.get_by_label("Skills that would help").fill("sql")
+    asker.get_by_label("Needed by").fill((timezone.now().date() + timedelta(days=3)).isoformat())
+    asker.get_by_role("button", name="Post your request").click()
+    expect(asker.get_by_text("Your request is on the board.")).to_be_visible()
+    request = HelpRequest.objects.get()
+    assert request.source_post is not None and request.source_post.author == mia
+    asker.get_by_role("link", name="your challenge in Wins & challenges").click()
+    expect(asker.get_by_role("heading", level=1)).to_have_text("Challenge by Mia Member")
+    expect(asker.get_by_text("Help asked")).to_be_visible()
+    expect(asker.get_by_role("link", name="Ask for help with this")).to_have_count(0)
+    assert_accessible(asker)
+    screenshot(asker, "feed-challenge-help-asked")
+
+    # Priya was told about the challenge, reads it, and finds the request first on her board.
+    helper.goto("/inbox/")
+    helper.get_by_role("link", name="Mia Member shared a challenge").click()
+    expect(helper.get_by_role("heading", level=1)).to_have_text("Challenge by Mia Member")
+    helper.get_by_role("link", name=re.compile("The monthly report takes four minutes")).click()
+    expect(helper.get_by_role("heading", level=1)).to_have_text(
+        "The monthly report takes four minutes"
+    )
+    expect(
+        helper.get_by_role("link", name="Mia Member's challenge in Wins & challenges")
+    ).to_be_visible()
+    helper.goto("/help/")
+    card = helper.locator("li.card").first
+    expect(card).to_contain_text("The monthly report takes four minutes")
+    expect(card).to_contain_text("Matches your skills")
+
+    # Sam opted out: nothing in his inbox.
+    quiet.goto("/inbox/")
+    expect(quiet.get_by_role("heading", level=1)).to_be_visible()
+    expect(quiet.get_by_role("link", name="Mia Member shared a challenge")).to_have_count(0)
+
+    # Mia's week turns swamped: Priya hears, Sam doesn't.
+    asker.goto("/help/capacity/")
+    asker.get_by_role("radio", name="Swamped").check()
+    asker.get_by_role("button", name="Save your week").click()
+    expect(asker.get_by_text("Your week on the help board is updated.")).to_be_visible()
+    helper.goto("/inbox/")
+    expect(helper.get_by_role("link", name="Mia Member is swamped this week")).to_be_visible()
+    assert_accessible(helper)
+    quiet.goto("/inbox/")
+    expect(quiet.get_by_role("link", name="Mia Member is swamped this week")).to_have_count(0)

@@ -79,3 +79,19 @@ def test_the_demo_is_the_same_for_the_same_seed():
     _, first, _ = seeded("helpdemo-a")
     _, second, _ = seeded("helpdemo-b")
     assert shape(first) == shape(second)
+
+
+def test_the_members_open_request_began_as_a_challenge_they_shared():
+    _plan, org, _ = seeded("helpdemo-c")
+    member = Person.objects.in_organization(org).get(user__email__startswith="member@")
+    request = HelpRequest.objects.get(
+        requester=member, state=RequestState.OPEN, source_post__isnull=False
+    )
+    assert request.source_post.author == member and request.source_post.is_challenge
+    assert request.source_post.created_at < request.created_at
+    client = client_for(member)
+    post_page = client.get(reverse("feed:post", args=[request.source_post_id])).content.decode()
+    assert "Help asked" in post_page
+    assert reverse("helpboard:request_detail", args=[request.pk]) in post_page
+    detail = client.get(reverse("helpboard:request_detail", args=[request.pk])).content.decode()
+    assert "Asked from" in detail
