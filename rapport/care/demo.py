@@ -1,7 +1,7 @@
 """Care in the demo: Harbour Lane Counselling serves the demo organisation (8 funded
-sessions per person per year). Tracy Adeyemi-Clarke works with toxic work environments,
-work-life balance, returning to work after a leave of absence and feeling empowered
-again; three colleagues cover other ground. Everyone has weekly hours, so a member can
+sessions per person per year). Tracy Adeyemi-Clarke's specialties are toxic workplaces,
+balancing work and life, coming back after time away, and regaining confidence; three
+colleagues cover other ground. Everyone has weekly hours, so a member can
 find Tracy and book, move and cancel at once.
 
 Sign-in (password: `rapport.demo.generator.DEMO_PASSWORD`):
