@@ -70,6 +70,19 @@ class TodayOut(Schema):
     )
 
 
+class HistoryDayOut(Schema):
+    day: date
+    mood: int | None = Field(description="null on a day without a check-in")
+    mood_label: str | None
+
+
+class HistoryOut(Schema):
+    start: date = Field(description="The first day of the window, in your time zone")
+    end: date = Field(description="Today, in your time zone")
+    checked_in: int = Field(description="Days with a check-in in the window")
+    days: list[HistoryDayOut] = Field(description="Every day of the window, oldest first")
+
+
 class VisibilityIn(Schema):
     model_config = {"extra": "forbid"}
 
@@ -240,6 +253,23 @@ def checkins_list(request: HttpRequest) -> QuerySet[CheckIn]:
     return selectors.my_checkins(person=viewer(request))
 
 
+@router.get(
+    "/checkins/history",
+    response=HistoryOut,
+    operation_id="checkins_history_read",
+    url_name="checkins_history",
+    summary="My mood over the last 90 days, one entry per day (for a chart)",
+)
+def checkins_history_read(request: HttpRequest) -> dict[str, Any]:
+    days = selectors.mood_history(person=viewer(request))
+    return {
+        "start": days[0].day,
+        "end": days[-1].day,
+        "checked_in": sum(1 for d in days if d.checkin),
+        "days": [{"day": d.day, "mood": d.mood, "mood_label": d.label or None} for d in days],
+    }
+
+
 @router.put(
     "/checkins/{checkin_id}/visibility",
     response=CheckInOut,
@@ -299,7 +329,7 @@ def checkins_team_figures_read(
                 "week": figure.week,
                 "week_start": figure.monday,
                 "released": released,
-                "message": None if released else "Not enough people to show this safely.",
+                "message": None if released else result.message,  # type: ignore[union-attr]
                 "people": result.people if released else None,  # type: ignore[union-attr]
                 "average_mood": value.average if value else None,
                 "distribution": (

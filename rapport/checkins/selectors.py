@@ -9,7 +9,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, Max, Prefetch, Q, QuerySet, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.utils import timezone
 
 from rapport.ledger.models import Interaction
@@ -137,6 +149,21 @@ def team_access_for(viewer: Person, pk: int) -> TeamAccess:
 
 def my_teams(*, person: Person) -> QuerySet[Membership]:
     return Membership.objects.filter(person=person).select_related("team").order_by("team__name")
+
+
+def teams_for_checkins(*, viewer: Person) -> QuerySet[Team]:
+    """The teams whose check-in page the viewer may open: their own teams, and for an org
+    admin every team of the organisation. Each has `my_role` (None if not a member)."""
+    teams = Team.objects.visible_to(viewer)
+    if not viewer.is_org_admin:
+        teams = teams.filter(memberships__person=viewer)
+    my_role = Membership.objects.filter(team=OuterRef("pk"), person=viewer).values("role")[:1]
+    return (
+        teams.select_related("parent")
+        .annotate(my_role=Subquery(my_role))
+        .distinct()
+        .order_by("name", "id")
+    )
 
 
 def team_shared_checkins(

@@ -125,6 +125,14 @@ def set_visibility(request: PersonRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @person_required
+def teams(request: PersonRequest) -> HttpResponse:
+    """Every team the viewer may look in on: their own, and for org admins all of them."""
+    page = paginate(request, selectors.teams_for_checkins(viewer=request.person), per_page=30)
+    return render(request, "checkins/teams.html", {"page": page})
+
+
+@require_GET
+@person_required
 def team(request: PersonRequest, pk: int) -> HttpResponse:
     viewer = request.person
     access = selectors.team_access_for(viewer, pk)

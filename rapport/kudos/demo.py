@@ -118,19 +118,23 @@ def seed(*, organization: Organization, plan: OrganizationPlan) -> None:
     now = timezone.now()
     recent = now - timedelta(days=30)
 
-    # The member's quietly helpful teammates: they helped lately; nobody thanks them.
+    # The member's quietly helpful teammates: they helped the member lately (the unsung view
+    # only knows help given to its viewer); nobody thanks them.
     member_index = featured[0]
     member_team = plan.people[member_index].team
     teammates = [
         people[i].pk
         for i in members[member_team]
-        if i != member_index
+        if i not in featured  # the featured lead gets thanked like anyone else
         and plan.people[i].status != Person.Status.LEFT
         and around(i, (plan.today - start).days - 1)
     ]
     helpers = list(
         Interaction.objects.filter(
-            actor_id__in=teammates, kind=Kind.HELPED, occurred_at__gte=recent
+            actor_id__in=teammates,
+            other=people[member_index],
+            kind=Kind.HELPED,
+            occurred_at__gte=recent,
         )
         .order_by("actor_id")
         .values_list("actor_id", flat=True)
@@ -163,10 +167,14 @@ def seed(*, organization: Organization, plan: OrganizationPlan) -> None:
 
     kudos_rows: list[Kudos] = []
     receivers_of: list[list[Person]] = []
-    for giver_index, receiver_indexes in planned:
+    for n, (giver_index, receiver_indexes) in enumerate(planned):
         day_offset = rng.randint(0, 119)
         if rng.random() < 0.35:
             day_offset = rng.randint(90, 119)  # more thanks lately
+        if n < 12 * len(featured) and n % 12 < 2:
+            # Each featured account gave and got thanks this past week: the first thing
+            # they see under "Mine" is fresh.
+            day_offset = 119 - n // 12 - n % 12
         day = start + timedelta(days=day_offset)
         if day.weekday() >= 5:
             day -= timedelta(days=day.weekday() - 4)
@@ -323,7 +331,9 @@ def _seed_trading_pair(
                         organization=organization,
                         giver=giver,
                         message=rng.choice(("Thanks!!", "Thank you, legend.", "Cheers!")),
-                        audience=Audience.ORGANIZATION,
+                        # Shared with their teams, not with everyone: six quick "cheers" at
+                        # the top of the everyone feed would be the demo's first impression.
+                        audience=Audience.TEAM,
                         created_at=when + timedelta(hours=offset),
                     )
                     KudosReceiver.objects.create(kudos=kudos, person=receiver)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 
 from rapport.lib import forms as lib_forms
 from rapport.people.models import Person
@@ -26,6 +28,14 @@ class PersonChoiceField(lib_forms.ModelMultipleChoiceField):
         return f"{person.display_name} — {person.title}" if person.title else person.display_name
 
 
+class _ListedChoices(ModelChoiceIterator):
+    """The choices a field shows, from a narrower queryset than the one it accepts."""
+
+    def __init__(self, field: forms.ModelChoiceField, queryset: QuerySet[Any]) -> None:
+        super().__init__(field)
+        self.queryset = queryset
+
+
 class GiveForm(forms.Form):
     receivers = PersonChoiceField(
         label="Who would you like to thank?",
@@ -33,7 +43,7 @@ class GiveForm(forms.Form):
         help_text=f"Up to {MAX_RECEIVERS} people. Hold Ctrl (or ⌘) to choose more than one.",
         error_messages={
             "required": "Choose at least one person to thank.",
-            "invalid_choice": "Choose colleagues from the list.",
+            "invalid_choice": "You can only thank people in your own organisation.",
             "invalid_pk_value": "Choose colleagues from the list.",
         },
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -68,7 +78,14 @@ class GiveForm(forms.Form):
 
     def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["receivers"].queryset = selectors.thankable_people(viewer=viewer)  # type: ignore[attr-defined]
+        # The field accepts anyone of the organisation, so that choosing yourself or someone
+        # who has left (an old link, a stale tab, a hand-made request) gets the service's
+        # own explanation; the list offers only the people who can be thanked.
+        receivers: PersonChoiceField = self.fields["receivers"]  # type: ignore[assignment]
+        receivers.queryset = Person.objects.visible_to(viewer)
+        receivers.widget.choices = _ListedChoices(
+            receivers, selectors.thankable_people(viewer=viewer)
+        )
         self.fields["value"].queryset = selectors.kudos_values(viewer=viewer)  # type: ignore[attr-defined]
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from rapport.commitments.selectors import teammates_sharing
 from rapport.feed.selectors import challenge_authors_seen_by
 from rapport.ledger.kinds import Kind
 from rapport.ledger.models import Interaction
@@ -156,7 +157,7 @@ def thankable_people(*, viewer: Person) -> QuerySet[Person]:
 
 #: HOOK for the wins & challenges feed (rapport.feed), which this app must not import.
 UNSUNG_REASONS = {
-    "helped": "Helped colleagues recently",
+    "helped": "Helped you recently",
     "kept_promises": "Kept their promises",
     "shared_challenge": "Shared a challenge with the team",
 }
@@ -166,21 +167,20 @@ def unsung_teammates(*, viewer: Person, now: datetime | None = None) -> QuerySet
     """Teammates who helped, kept promises or shared a challenge in the last 30 days and
     received no thanks that the viewer can see in that time, alphabetically.
 
-    Built only from what the viewer may know: the person's name and *that* they helped or
-    kept a promise (never whom, what or how often), and kudos the viewer can see. Each row
-    has booleans `helped`, `kept_promises` and `shared_challenge`.
+    Built only from what the viewer may know anyway, and never saying whom, what or how
+    often: help the teammate gave the viewer (who helped whom on the help board is between
+    the two of them), promises kept to the viewer or shown in a follow-through record the
+    teammate chose to share with their team, challenges the viewer can read, and kudos the
+    viewer can see. Each row has booleans `helped`, `kept_promises` and `shared_challenge`.
     """
     now = now or timezone.now()
     since = now - UNSUNG_WINDOW
     my_teams = Membership.objects.filter(person=viewer).values("team_id")
     teammates = Membership.objects.filter(team_id__in=my_teams).values("person_id")
-
-    def did(kind: str) -> Exists:
-        return Exists(
-            Interaction.objects.filter(
-                actor=OuterRef("pk"), kind=kind, occurred_at__gte=since, occurred_at__lte=now
-            )
-        )
+    recent = Interaction.objects.filter(
+        actor=OuterRef("pk"), occurred_at__gte=since, occurred_at__lte=now
+    )
+    sharing_record = teammates_sharing(viewer=viewer).values("pk")
 
     recognised = Exists(
         KudosReceiver.objects.filter(
@@ -194,8 +194,12 @@ def unsung_teammates(*, viewer: Person, now: datetime | None = None) -> QuerySet
         .filter(pk__in=teammates)
         .exclude(pk=viewer.pk)
         .annotate(
-            helped=did(Kind.HELPED),
-            kept_promises=did(Kind.COMMITMENT_KEPT),
+            helped=Exists(recent.filter(kind=Kind.HELPED, other=viewer)),
+            kept_promises=Exists(
+                recent.filter(kind=Kind.COMMITMENT_KEPT).filter(
+                    Q(other=viewer) | Q(actor__in=sharing_record)
+                )
+            ),
             shared_challenge=Exists(
                 challenge_authors_seen_by(viewer=viewer, since=since).filter(
                     author_id=OuterRef("pk")

@@ -38,6 +38,7 @@ ROUTES: dict[str, tuple[str, Any]] = {
     "checkins:threads": PAGE,
     "checkins:check_on_new": PAGE,
     "checkins:set_visibility": ("object", lambda w: {"pk": _checkin(w)}),
+    "checkins:teams": PAGE,
     "checkins:team": ("object", lambda w: {"pk": _team(w)}),
     "checkins:thread": ("object", lambda w: {"pk": _check_on(w)}),
 }
@@ -46,6 +47,7 @@ API_OPERATIONS: dict[str, Any] = {
     "checkins_today_read": None,
     "checkins_today_save": {"mood": 4, "note": "fine", "visibility": "team_note"},
     "checkins_list": None,
+    "checkins_history_read": None,
     "checkins_visibility_update": {"visibility": "private"},
     "checkins_team_shared_list": None,
     "checkins_team_figures_read": None,

@@ -118,7 +118,7 @@ def test_team_figures_are_for_leads_and_admins_and_gated(as_member, lead, admin,
         "distribution": {"1": 0, "2": 0, "3": 0, "4": 5, "5": 0},
     }
     assert weeks[1]["released"] is False
-    assert weeks[1]["message"] == "Not enough people to show this safely."
+    assert weeks[1]["message"] == "Not shown, so that no one can be singled out."
     assert weeks[1]["average_mood"] is None
     admin_view = send(Client(headers=bearer(admin)), "GET", f"/checkins/teams/{team.pk}/figures")
     assert admin_view.status_code == 200
@@ -213,3 +213,26 @@ def test_the_caring_message_through_the_api(as_member, member):
     assert support["low_checkins"] == 3
     assert support["care_url"] == capability_url("care") == "/care/"
     assert support["guides_url"] == capability_url("guides") == "/guides/"
+
+
+def test_the_90_day_history_for_a_chart_has_every_day_and_only_my_moods(
+    as_member, member, django_assert_max_num_queries
+):
+    with time_machine.travel(datetime(2026, 6, 10, 12, 0, tzinfo=UTC), tick=False):
+        CheckInFactory(person=member, day=date(2026, 6, 10), mood=4, note="secret-ish")
+        CheckInFactory(person=member, day=date(2026, 3, 13), mood=1)  # the window's first day
+        CheckInFactory(person=member, day=date(2026, 3, 12), mood=5)  # one day too old
+        CheckInFactory(person=PersonFactory(organization=member.organization), mood=2)
+        with django_assert_max_num_queries(12) as few:
+            history = send(as_member, "GET", "/checkins/history").json()
+        for n in range(1, 60):
+            CheckInFactory(person=member, day=date(2026, 6, 10) - timedelta(days=n), mood=3)
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            fuller = send(as_member, "GET", "/checkins/history").json()
+    assert (history["start"], history["end"]) == ("2026-03-13", "2026-06-10")
+    assert len(history["days"]) == 90 and history["checked_in"] == 2
+    assert history["days"][0] == {"day": "2026-03-13", "mood": 1, "mood_label": "Rough"}
+    assert history["days"][-1] == {"day": "2026-06-10", "mood": 4, "mood_label": "Good"}
+    assert history["days"][1] == {"day": "2026-03-14", "mood": None, "mood_label": None}
+    assert "secret-ish" not in str(history)
+    assert fuller["checked_in"] == 61 and len(fuller["days"]) == 90

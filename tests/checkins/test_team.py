@@ -13,7 +13,7 @@ from rapport.checkins.selectors import team_mood_figures
 from rapport.people.models import Membership
 from rapport.privacy.models import Release
 from tests.conftest import client_for
-from tests.factories import MembershipFactory, PersonFactory, TeamFactory
+from tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, TeamFactory
 
 from .factories import CheckInFactory
 
@@ -100,7 +100,7 @@ def test_figures_below_the_threshold_say_it_is_not_safe_to_show(lead, team):
     people = [_teammate(team, f"P{n}") for n in range(3)]
     _week_of_checkins(team, people, date(2026, 6, 1), [1, 2, 3])
     body = client_for(lead).get(reverse("checkins:team", args=[team.pk])).content.decode()
-    assert "Not enough people to show this safely." in body
+    assert "Not shown, so that no one can be singled out." in body
     assert "of 5" not in body
     assert not Release.objects.exists()
 
@@ -131,6 +131,7 @@ def test_an_org_admin_outside_the_team_gets_figures_but_no_check_ins(admin, team
     CheckInFactory(person=shared, day=TODAY, visibility="team_note", note="For my team only")
     body = client_for(admin).get(reverse("checkins:team", args=[team.pk])).content.decode()
     assert "Sam Shared" not in body and "For my team only" not in body
+    assert "what its members share with each other stays with them" in body
     assert "team's mood, week by week" in body
 
 
@@ -169,3 +170,44 @@ def test_lead_role_comes_from_the_membership(member, team):
     Membership.objects.filter(person=member, team=team).update(role=Membership.Role.LEAD)
     body = client_for(member).get(reverse("checkins:team", args=[team.pk])).content.decode()
     assert "team's mood, week by week" in body
+
+
+def test_the_teams_page_lists_my_teams_and_for_admins_every_team(member, admin, team, org):
+    other = TeamFactory(organization=org, name="Hidden From Members")
+    TeamFactory(organization=OrganizationFactory(), name="Another Company Team")
+    mine = client_for(member).get(reverse("checkins:teams")).content.decode()
+    assert reverse("checkins:team", args=[team.pk]) in mine
+    assert "Your team: the moods teammates share" in mine
+    assert "Hidden From Members" not in mine and "Another Company Team" not in mine
+    everyone = client_for(admin).get(reverse("checkins:teams")).content.decode()
+    assert reverse("checkins:team", args=[other.pk]) in everyone
+    assert reverse("checkins:team", args=[team.pk]) in everyone
+    assert "Weekly figures only" in everyone and "Another Company Team" not in everyone
+    assert (
+        "Every team's weekly mood"
+        in client_for(admin).get(reverse("checkins:home")).content.decode()
+    )
+    assert "Every team's weekly mood" not in (
+        client_for(member).get(reverse("checkins:home")).content.decode()
+    )
+
+
+def test_someone_in_no_team_is_told_what_the_teams_page_will_show(org):
+    loner = PersonFactory(organization=org)
+    body = client_for(loner).get(reverse("checkins:teams")).content.decode()
+    assert "You are not in a team yet" in body
+
+
+def test_the_teams_page_uses_a_constant_number_of_queries(
+    admin, org, django_assert_max_num_queries
+):
+    TeamFactory(organization=org)
+    browser = client_for(admin)
+    with django_assert_max_num_queries(40) as few:
+        browser.get(reverse("checkins:teams"))
+    for n in range(40):
+        team = TeamFactory(organization=org, name=f"Squad {n:02d}")
+        MembershipFactory(person=admin, team=team, role=Membership.Role.LEAD if n % 2 else "member")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = browser.get(reverse("checkins:teams")).content.decode()
+    assert "Page 1 of 2" in body and "You lead this team" in body

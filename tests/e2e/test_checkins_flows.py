@@ -127,3 +127,40 @@ def test_a_member_checks_in_on_a_colleague_who_replies(new_page, acme):
     expect(mia_page.get_by_text("1 reply")).to_be_visible()
     mia_page.get_by_role("link", name="You checked in on Sam Okafor").click()
     expect(mia_page.get_by_text("Tough week, coffee sounds great.")).to_be_visible()
+
+
+def test_a_lead_sees_what_the_team_shared_and_weekly_figures_never_a_private_check_in(page, acme):
+    from datetime import date
+
+    from rapport.checkins.services import checkin_save, local_day
+    from rapport.people.models import Membership
+    from tests.checkins.factories import CheckInFactory
+
+    team = acme["team"]
+    lee = PersonFactory(organization=acme["org"], display_name="Lee Lead")
+    MembershipFactory(person=lee, team=team, role=Membership.Role.LEAD)
+    checkin_save(person=acme["sam"], mood=2, note="Rough week, keeping it to myself")
+    checkin_save(person=acme["mia"], mood=5, note="Shipped it!", visibility="team_note")
+    # Five people checked in last week: enough for that week's figure.
+    today = local_day(person=lee)
+    last_week = today - timedelta(days=today.weekday() + 5)
+    for n in range(5):
+        mate = PersonFactory(organization=acme["org"], display_name=f"Mate {n}")
+        MembershipFactory(person=mate, team=team)
+        CheckInFactory(person=mate, day=last_week, mood=3 + n % 2)
+    assert last_week < today and isinstance(last_week, date)
+
+    sign_in(page, lee.email)
+    page.goto("/checkins/")
+    page.get_by_role("link", name="How Platform is doing").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How Platform is doing")
+    assert_accessible(page)
+    shared = page.get_by_role("region", name=re.compile("Shared in the last"))
+    expect(shared).to_contain_text("Mia Member")
+    expect(shared).to_contain_text("Shipped it!")
+    expect(page.get_by_text("Sam Okafor")).to_have_count(0)
+    expect(page.get_by_text("keeping it to myself")).to_have_count(0)
+    figures = page.get_by_role("region", name="The team's mood, week by week")
+    expect(figures).to_contain_text("3.4 of 5")
+    expect(figures).to_contain_text("Not shown, so that no one can be singled out.")
+    screenshot(page, "checkins-team-lead")

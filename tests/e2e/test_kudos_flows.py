@@ -113,22 +113,69 @@ def test_a_refused_thank_you_says_why_and_keeps_what_was_typed(page, acme):
 
 
 def test_an_unsung_teammate_is_thanked_in_one_click(page, acme):
-    mia, jonas, sam = acme["mia"], acme["jonas"], acme["sam"]
-    InteractionFactory(actor=jonas, other=sam, kind=Kind.HELPED)
+    mia, jonas, priya, sam = acme["mia"], acme["jonas"], acme["priya"], acme["sam"]
+    InteractionFactory(actor=jonas, other=mia, kind=Kind.HELPED)
+    # Priya helped Sam: that is between the two of them, so not on Mia's list.
+    InteractionFactory(actor=priya, other=sam, kind=Kind.HELPED)
     sign_in(page, mia.email)
     page.goto("/kudos/")
     page.get_by_role("link", name="Unsung teammates").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Unsung teammates")
-    expect(page.get_by_text("Helped colleagues recently")).to_be_visible()
-    expect(page.get_by_text("Sam Okafor")).to_have_count(0)  # never who they helped
+    expect(page.get_by_text("Helped you recently")).to_be_visible()
+    expect(page.get_by_text("Priya Patel")).to_have_count(0)
     assert_accessible(page)
     screenshot(page, "kudos-unsung-desktop")
     page.get_by_role("link", name="Thank Jonas Berg").click()
     expect(page.get_by_label("Who would you like to thank?")).to_have_values([str(jonas.pk)])
-    page.locator("#id_message").fill("Thanks for helping Design with the build, quietly.")
+    page.locator("#id_message").fill("Thanks for helping me with the build, quietly.")
     page.get_by_role("button", name="Send thanks").click()
     expect(page.get_by_role("status")).to_contain_text("Jonas Berg")
     page.goto("/kudos/unsung/")
     expect(
         page.get_by_text("Everyone on your teams who helped lately has been thanked")
     ).to_be_visible()
+
+
+def test_an_admin_adds_a_value_and_a_daily_limit_that_members_then_meet(new_page, acme):
+    from rapport.people.models import Person
+
+    mia, priya = acme["mia"], acme["priya"]
+    admin = PersonFactory(organization=mia.organization, display_name="Ada Admin")
+    Person.objects.filter(pk=admin.pk).update(is_org_admin=True)
+
+    page = new_page()
+    sign_in(page, admin.email)
+    page.goto("/kudos/")
+    page.get_by_role("link", name="Our values").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Our values")
+    page.get_by_label("Value", exact=True).fill("Say it kindly")
+    page.get_by_role("button", name="Add value").click()
+    expect(page.get_by_role("status")).to_contain_text("“Say it kindly” is one of your values now.")
+    page.get_by_role("button", name="Retire Own it").click()
+    expect(page.get_by_role("status")).to_contain_text("“Own it” is retired")
+    page.get_by_label("Most thank-yous one person may give in a day").fill("1")
+    page.get_by_role("button", name="Save limit").click()
+    expect(page.get_by_role("status")).to_contain_text("The daily limit is saved.")
+    assert_accessible(page)
+
+    member = new_page()
+    sign_in(member, mia.email)
+    give_thanks_page(member)
+    values = member.get_by_label("Tie it to one of our values (optional)")
+    expect(values.locator("option", has_text="Own it")).to_have_count(0)
+    member.get_by_label("Who would you like to thank?").select_option(label="Priya Patel")
+    member.locator("#id_message").fill("Thanks for the kind review of my first design doc.")
+    values.select_option(label="Say it kindly")
+    member.get_by_role("button", name="Send thanks").click()
+    expect(member.get_by_role("status")).to_contain_text("Your thanks are on their way")
+    expect(member.get_by_text("Say it kindly", exact=True)).to_be_visible()
+
+    # A second thank-you the same day is over the limit: said plainly, nothing lost.
+    give_thanks_page(member)
+    member.get_by_label("Who would you like to thank?").select_option(label="Priya Patel")
+    member.locator("#id_message").fill("And for the coffee!")
+    member.get_by_role("button", name="Send thanks").click()
+    expect(member.get_by_role("alert")).to_contain_text("Save this one for tomorrow.")
+    expect(member.locator("#id_message")).to_have_value("And for the coffee!")
+    assert Kudos.objects.filter(giver=mia).count() == 1
+    assert Kudos.objects.get().receivers.get() == priya

@@ -192,13 +192,14 @@ def test_admins_manage_values_and_the_limit_through_the_api(api, admin, member):
 
 
 def test_unsung_and_review_lists(api, member, teammate, designer, admin):
-    InteractionFactory(actor=teammate, other=designer, kind=Kind.HELPED)
+    InteractionFactory(actor=teammate, other=member, kind=Kind.HELPED)
+    InteractionFactory(actor=designer, other=teammate, kind=Kind.HELPED)  # not a teammate
     unsung = send(api, "GET", "/kudos/unsung", headers=bearer(member)).json()
     assert unsung["items"] == [
         {
             "id": teammate.pk,
             "display_name": "Tomás Teammate",
-            "reasons": ["Helped colleagues recently"],
+            "reasons": ["Helped you recently"],
         }
     ]
     assert send(api, "GET", "/kudos/review", headers=bearer(member)).status_code == 403

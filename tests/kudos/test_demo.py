@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.db.models import Count
@@ -83,3 +84,23 @@ def test_the_demo_is_the_same_every_time():
         return [(k.message, k.n) for k in rows]
 
     assert snapshot("one") == snapshot("two")
+
+
+def test_the_everyone_feed_opens_with_real_thanks_not_the_traded_ones(northwind):
+    org, plan, _ = northwind
+    flag = TradingFlag.objects.get(organization=org)
+    member = Person.objects.get(user__email=plan.accounts[0].email)
+    first_page = list(selectors.kudos_feed_org(viewer=member)[:20])
+    traders = {flag.person_a_id, flag.person_b_id}
+    assert not [k for k in first_page if k.giver_id in traders and len(k.message) < 20]
+    assert all(len(k.message) > 30 for k in first_page)
+
+
+def test_every_featured_account_gave_and_got_thanks_this_past_week(northwind):
+    _org, plan, _ = northwind
+    week_ago = plan.today - timedelta(days=8)
+    for account in plan.accounts:
+        person = Person.objects.get(user__email=account.email)
+        given = Kudos.objects.filter(giver=person, created_at__date__gte=week_ago)
+        received = Kudos.objects.filter(receipts__person=person, created_at__date__gte=week_ago)
+        assert given.exists() and received.exists(), account.role

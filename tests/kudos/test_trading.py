@@ -210,3 +210,43 @@ def test_the_periodic_scan_finds_pairs_the_after_commit_check_missed(pair, admin
 
     assert scan_trading.call(period_key="2025-01-01T00:00:00Z") == 1
     assert TradingFlag.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_trading_through_the_pages_and_the_api_is_flagged_never_blocked(
+    pair, admin, django_capture_on_commit_callbacks
+):
+    import time_machine
+    from django.test import Client
+    from django.urls import reverse
+
+    from rapport.kudos.models import Kudos
+    from tests.api import bearer, send
+    from tests.conftest import client_for
+
+    a, b = pair
+    browser, api = client_for(a), Client(headers=bearer(b))
+    for day in range(4):
+        morning = datetime(2026, 6, 1 + day, 9, 0, tzinfo=UTC)
+        # (The check after each commit runs at that moment: inside the time travel.)
+        at_nine = time_machine.travel(morning, tick=False)
+        with at_nine, django_capture_on_commit_callbacks(execute=True):
+            sent = browser.post(
+                reverse("kudos:give"),
+                {"receivers": [b.pk], "message": "Thanks!", "audience": "organization"},
+            )
+        at_ten = time_machine.travel(morning + timedelta(hours=1), tick=False)
+        with at_ten, django_capture_on_commit_callbacks(execute=True):
+            back = send(api, "POST", "/kudos", {"receivers": [a.pk], "message": "You too!"})
+        assert sent.status_code == 302 and back.status_code == 201  # never blocked
+    assert Kudos.objects.count() == 8
+    assert Notification.objects.filter(type="kudos_received").count() == 8
+    flag = TradingFlag.objects.get()
+    assert flag.exchanges == 4 and flag.reviewed_at is None
+    # The org admins see the pair, on the review page and through the API; nobody else does.
+    review = client_for(admin).get(reverse("kudos:review")).content.decode()
+    assert "Ana Trade ↔ Ben Trade" in review
+    listed = send(Client(headers=bearer(admin)), "GET", "/kudos/review").json()
+    assert [item["id"] for item in listed["items"]] == [flag.pk]
+    assert client_for(a).get(reverse("kudos:review")).status_code in (403, 404)
+    assert send(api, "GET", "/kudos/review").status_code == 403

@@ -90,21 +90,42 @@ def unsung_names(viewer: Person) -> list[str]:
     return [p.display_name for p in selectors.unsung_teammates(viewer=viewer)]
 
 
-def test_a_teammate_who_helped_and_was_not_thanked_is_unsung(member, teammate, designer):
-    helped(teammate, designer)
+def test_a_teammate_who_helped_me_and_was_not_thanked_is_unsung(member, teammate):
+    helped(teammate, member)
     people = list(selectors.unsung_teammates(viewer=member))
     assert [p.display_name for p in people] == ["Tomás Teammate"]
-    assert selectors.unsung_reasons(people[0]) == ["Helped colleagues recently"]
+    assert selectors.unsung_reasons(people[0]) == ["Helped you recently"]
 
 
-def test_keeping_promises_counts_too(member, teammate, designer):
-    helped(teammate, designer, kind=Kind.COMMITMENT_KEPT)
+def test_help_between_two_other_people_is_theirs_not_mine_to_know(member, teammate, designer):
+    # Who helped whom on the help board is seen by the two of them only.
+    helped(teammate, designer)
+    assert unsung_names(member) == []
+    assert unsung_names(designer) == []  # and the designer is not Tomás' teammate
+
+
+def test_keeping_promises_to_me_counts_too(member, teammate):
+    helped(teammate, member, kind=Kind.COMMITMENT_KEPT)
     (person,) = selectors.unsung_teammates(viewer=member)
     assert selectors.unsung_reasons(person) == ["Kept their promises"]
 
 
+def test_promises_kept_to_others_count_only_from_a_record_shared_with_the_team(
+    member, teammate, designer
+):
+    from rapport.commitments.models import CommitmentSettings
+
+    helped(teammate, designer, kind=Kind.COMMITMENT_KEPT)
+    assert unsung_names(member) == []
+    settings = CommitmentSettings.objects.create(person=teammate, share_record=True)
+    assert unsung_names(member) == ["Tomás Teammate"]
+    settings.share_record = False
+    settings.save(update_fields=["share_record"])
+    assert unsung_names(member) == []
+
+
 def test_thanks_the_viewer_can_see_take_them_off_the_list(member, teammate, designer, loner):
-    helped(teammate, designer)
+    helped(teammate, member)
     KudosFactory(giver=loner, to=[teammate], audience=Audience.TEAM)
     assert unsung_names(member) == []
 
@@ -112,7 +133,7 @@ def test_thanks_the_viewer_can_see_take_them_off_the_list(member, teammate, desi
 def test_private_thanks_the_viewer_cannot_see_do_not_reveal_themselves(
     member, teammate, designer, loner
 ):
-    helped(teammate, designer)
+    helped(teammate, member)
     KudosFactory(giver=loner, to=[teammate], audience=Audience.PRIVATE)
     # Mia can't know Tomás was thanked privately: to her he is still unsung.
     assert unsung_names(member) == ["Tomás Teammate"]
@@ -123,15 +144,15 @@ def test_private_thanks_the_viewer_cannot_see_do_not_reveal_themselves(
 def test_old_help_old_thanks_people_who_left_and_non_teammates_are_not_listed(
     member, teammate, designer, org, team
 ):
-    helped(teammate, designer, days_ago=45)  # too long ago
-    helped(designer, teammate)  # not Mia's teammate
+    helped(teammate, member, days_ago=45)  # too long ago
+    helped(designer, member)  # not Mia's teammate
     gone = PersonFactory(organization=org, status=Person.Status.LEFT, user__password=None)
     MembershipFactory(person=gone, team=team)
-    helped(gone, teammate)
+    helped(gone, member)
     helped(member, teammate)  # Mia herself is never on her own list
     assert unsung_names(member) == []
     # Thanks older than 30 days don't count as recent recognition.
-    helped(teammate, designer, days_ago=2)
+    helped(teammate, member, days_ago=2)
     KudosFactory(giver=designer, to=[teammate], created_at=timezone.now() - timedelta(days=40))
     assert unsung_names(member) == ["Tomás Teammate"]
 
@@ -152,7 +173,10 @@ def test_a_teammate_who_shared_a_challenge_the_viewer_can_read_is_unsung(member,
 
 
 def test_the_unsung_list_never_says_whom_or_what(member, teammate, designer):
-    helped(teammate, designer)
+    from rapport.commitments.models import CommitmentSettings
+
+    CommitmentSettings.objects.create(person=teammate, share_record=True)
+    helped(teammate, designer, kind=Kind.COMMITMENT_KEPT)
     (person,) = selectors.unsung_teammates(viewer=member)
     text = " ".join(selectors.unsung_reasons(person))
     assert designer.display_name not in text
