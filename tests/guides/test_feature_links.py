@@ -17,6 +17,13 @@ pytestmark = pytest.mark.django_db
 LINKED_FROM_FEATURE = {
     "feed": "feed:home",
     "helpboard": "helpboard:home",
+    "checkins": "checkins:home",
+    "ask-dont-assume": "checkins:reach_out",
+    "kudos": "kudos:home",
+    "commitments": "commitments:home",
+    "roadblocks": "roadblocks:home",
+    "today": "today",
+    "care": "care:home",
 }
 
 
