@@ -680,6 +680,26 @@ def pairing_buddies_list(
     return selectors.my_buddies(viewer=me).prefetch_related("check_ins")
 
 
+class BuddiesAssignedOut(Schema):
+    made: int = Field(description="New buddy pairings made now (0: everyone has one)")
+    message: str
+
+
+@router.post(
+    "/pairing/buddies/assign",
+    response=BuddiesAssignedOut,
+    operation_id="pairing_buddies_assign",
+    url_name="pairing_buddies_assign",
+    summary="Find buddies now for new joiners and returners waiting for one (org admins)",
+)
+def pairing_buddies_assign(request: HttpRequest) -> dict[str, Any]:
+    me = viewer(request)
+    if not me.is_org_admin:
+        raise NotManager("Only the people team assigns buddies.")
+    made = services.buddies_assign(organization=me.organization)
+    return {"made": made, "message": services.buddies_assigned_message(made)}
+
+
 @router.post(
     "/pairing/buddies/{buddy_pairing_id}/reassign",
     response=BuddyOut,

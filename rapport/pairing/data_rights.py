@@ -69,6 +69,11 @@ def _erase(person: Person) -> None:
     Participation.objects.filter(person=person).delete()
     Buddy.objects.filter(Q(newcomer=person) | Q(buddy=person)).delete()
     GroupMember.objects.filter(person=person).update(introduction=[])
+    # What others were told about them (team, location, skills) goes too.
+    told = list(GroupMember.objects.filter(group__members__person=person).exclude(person=person))
+    for member in told:
+        member.introduction = [r for r in member.introduction if r.get("other_id") != person.pk]
+    GroupMember.objects.bulk_update(told, ["introduction"], batch_size=500)
 
 
 register("pairing", export=_export, erase=_erase)

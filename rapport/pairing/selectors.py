@@ -177,7 +177,10 @@ def group_card(*, viewer: Person, membership: GroupMember) -> GroupCard:
     made = group.round
     program = made.program
     members = list(group.members.all())
-    reasons = {r["other_id"]: Reason(**r) for r in membership.introduction}
+    reasons = {
+        r["other_id"]: Reason(**{**r, "shared_skills": tuple(r.get("shared_skills", ()))})
+        for r in membership.introduction
+    }
     card = GroupCard(group=group, round=made, program=program, me=membership)
     others = [m.person for m in members if m.person_id != viewer.pk]
     for other in others:
@@ -190,6 +193,8 @@ def group_card(*, viewer: Person, membership: GroupMember) -> GroupCard:
                 lines.append(f"Works in {reason.other_team}{mine}.")
             elif reason.other_team:
                 lines.append(f"Also in {reason.other_team}.")
+            if reason.shared_skills:
+                lines.append(f"You both know about {', '.join(reason.shared_skills)}.")
         card.others.append(MemberCard(person=other, lines=lines))
     card.introduction = introduction_text(
         program, others, [reasons[o.pk] for o in others if o.pk in reasons]

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -25,8 +26,9 @@ from django.utils import timezone
 
 from rapport.audit.actions import Action
 from rapport.audit.services import audit_record
+from rapport.helpboard.models import Capacity, CapacityStatus
 from rapport.ledger.kinds import Kind as LedgerKind
-from rapport.ledger.selectors import STRONG_TIE, org_ties
+from rapport.ledger.selectors import STRONG_TIE, org_ties, person_ties
 from rapport.ledger.services import interaction_record
 from rapport.notifications.services import notify
 from rapport.notifications.types import NotificationType
@@ -52,14 +54,18 @@ from .models import (
 )
 from .schedule import FOLLOW_UP_AFTER, round_due_on
 
+logger = logging.getLogger(__name__)
+
 HISTORY_ROUNDS = 26  # past rounds the engine avoids repeating (half a year of weeks)
 PLAN_AHEAD = 4  # rounds planned at once for a small pool
-# Pools up to this size are planned several rounds at once (whole-schedule search pays
-# off where few partners are left); larger ones get one fast round at a time.
-PLAN_POOL = 60
+# Pools up to this size (the engine's "small pool", about 150 people) are planned several
+# rounds at once: whole-schedule search pays off where few partners are left; larger pools
+# get one fast round at a time.
+PLAN_POOL = engine.SMALL_POOL
 PLAN_SEARCH_ITERATIONS = 400  # keeps a plan to well under a second
 IGNORED_BEFORE_ASKING = 3  # silent rounds in a row before someone is asked to opt back in
 LIGHT_TIE = 0.5  # below this two people have hardly worked together
+TIE_FLOOR = 0.05  # a tie faded below this (one kudos, months ago) counts as none
 PAIRING_STATUSES = (Person.Status.ACTIVE, Person.Status.RETURNING)
 
 BUDDY_WEEKS = (1, 2, 4)
@@ -68,6 +74,7 @@ NEW_JOINER_DAYS = 30  # a start date this recent (or up to a week ahead) gets a 
 RETURN_BUDDY_GAP_DAYS = 90  # a returner gets a new buddy at most this often
 MAX_BUDDIES = 2  # a person buddies at most this many newcomers at once
 MIN_SHARED_HOURS = 2  # weekly hours a buddy must share with the newcomer
+NEWCOMER_TIES = 5_000  # a newcomer's ties read for choosing a buddy (all of them, in practice)
 
 
 # --- programmes -----------------------------------------------------------------------------
@@ -282,6 +289,10 @@ class EngineInputs:
     history: engine.History
     ties: dict[engine.types.Pair, float]
     team_names: dict[int, str]  # person id -> their (first) team's name
+    # Help-board skills: everyone's own, and those colleagues may see right now (a
+    # skill is shown on the board only while its owner says they have capacity).
+    own_skills: dict[int, frozenset[str]] = field(default_factory=dict)
+    shown_skills: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
 def engine_inputs(
@@ -324,9 +335,11 @@ def engine_inputs(
     )
     history = engine.History(rounds=_past_rounds(program, before=on))
     as_of = now or timezone.now()
+    # The ledger reads ties for the whole organisation (it has no pool filter yet); ties
+    # faded below TIE_FLOOR are strangers to the engine and are not even returned.
     ties = {
         (t.person_a_id, t.person_b_id): t.strength
-        for t in org_ties(organization=program.organization, as_of=as_of)
+        for t in org_ties(organization=program.organization, as_of=as_of, min_strength=TIE_FLOOR)
         if t.person_a_id in ids and t.person_b_id in ids
     }
     return EngineInputs(
@@ -335,7 +348,25 @@ def engine_inputs(
         history=history,
         ties=ties,
         team_names={pk: name for pk, (_, name) in teams.items()},
+        **_skills(ids, as_of),
     )
+
+
+def _skills(ids: set[int], now: datetime) -> dict[str, dict[int, frozenset[str]]]:
+    """The pool's help-board skills in one query (read only, for introductions)."""
+    own: dict[int, set[str]] = defaultdict(set)
+    shown: dict[int, set[str]] = defaultdict(set)
+    rows = Capacity.skills.through.objects.filter(capacity__person_id__in=ids).values_list(
+        "capacity__person_id", "skill__name", "capacity__status", "capacity__available_until"
+    )
+    for person_id, name, status, until in rows:
+        own[person_id].add(name)
+        if status == CapacityStatus.AVAILABLE and until is not None and until > now:
+            shown[person_id].add(name)
+    return {
+        "own_skills": {pk: frozenset(v) for pk, v in own.items()},
+        "shown_skills": {pk: frozenset(v) for pk, v in shown.items()},
+    }
 
 
 def _past_rounds(program: Program, *, before: date) -> list[engine.PastRound]:
@@ -520,7 +551,14 @@ def _store_groups(
     for group, members in zip(saved, groups, strict=True):
         for m in members:
             others = [by_id[o] for o in members if o != m]
-            reasons = reasons_for(by_id[m], others, ties=inputs.ties, team_names=inputs.team_names)
+            reasons = reasons_for(
+                by_id[m],
+                others,
+                ties=inputs.ties,
+                team_names=inputs.team_names,
+                own_skills=inputs.own_skills,
+                shown_skills=inputs.shown_skills,
+            )
             members_rows.append(
                 GroupMember(group=group, person_id=m, introduction=[asdict(r) for r in reasons])
             )
@@ -541,6 +579,9 @@ class Reason:
     other_team: str
     my_team: str
     location: str
+    # Skills both listed on the help board: the recipient's own, and the other's as the
+    # board shows them to everyone.
+    shared_skills: tuple[str, ...] = ()
 
 
 def reasons_for(
@@ -549,8 +590,13 @@ def reasons_for(
     *,
     ties: dict[tuple[int, int], float],
     team_names: dict[int, str],
+    own_skills: dict[int, frozenset[str]] | None = None,
+    shown_skills: dict[int, frozenset[str]] | None = None,
 ) -> list[Reason]:
-    """Only what the recipient may see: their own ties, people's teams and locations."""
+    """Only what the recipient may see: their own ties, people's teams and locations, and
+    skills they listed that the other shows on the help board."""
+    mine = (own_skills or {}).get(person.pk, frozenset())
+    shown = shown_skills or {}
     out = []
     for other in others:
         strength = ties.get(engine.pair(person.pk, other.pk), 0.0)
@@ -562,6 +608,7 @@ def reasons_for(
                 other_team=team_names.get(other.pk, ""),
                 my_team=team_names.get(person.pk, ""),
                 location=other.location,
+                shared_skills=tuple(sorted(mine & shown.get(other.pk, frozenset()))[:3]),
             )
         )
     return out
@@ -581,9 +628,16 @@ def introduction_text(program: Program, others: Sequence[Person], reasons: Seque
     teams = {r.other_team for r in reasons if r.other_team and r.other_team != r.my_team}
     if teams:
         parts.append(f"You'll meet someone from {', '.join(sorted(teams))}.")
+    skills = sorted({skill for r in reasons for skill in r.shared_skills})
+    if skills:
+        parts.append(f"You share an interest in {_and_list(skills[:3])}: a good place to start.")
     if program.kind == Kind.LUNCH and reasons and reasons[0].location:
         parts.append(f"You're all at {reasons[0].location}.")
     return " ".join(parts)
+
+
+def _and_list(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" and {words[-1]}"
 
 
 def _announce(
@@ -681,6 +735,9 @@ def rounds_due_run(*, now: datetime | None = None) -> int:
             round_run(program=program, on=on, now=now)
         except ValidationError:
             continue  # already held, pool too small or paused meanwhile: nothing to do
+        except Exception:  # one programme's failure must not hold back the others
+            logger.exception("Pairing round for programme %s failed", program.pk)
+            continue
         made += 1
     return made
 
@@ -813,10 +870,10 @@ def buddy_candidates(*, newcomer: Person, on: date, exclude: Iterable[int] = ())
         .exclude(start_date__gt=on - timedelta(days=90))
     )
     mine = availability_mask(Hours.of(newcomer), on)
+    # The newcomer's own ties only (one aggregate over their interactions, not the org's).
     ties = {
-        (t.person_b_id if t.person_a_id == newcomer.pk else t.person_a_id): t.strength
-        for t in org_ties(organization=organization)
-        if newcomer.pk in (t.person_a_id, t.person_b_id)
+        t.person.pk: t.strength
+        for t in person_ties(person=newcomer, as_of=timezone.now(), limit=NEWCOMER_TIES)
     }
     fits = [
         p
@@ -914,6 +971,14 @@ def buddies_assign(*, organization: Any = None, today: date | None = None) -> in
             if buddy_assign(newcomer=newcomer, reason=reason, started_on=started_on):
                 made += 1
     return made
+
+
+def buddies_assigned_message(made: int) -> str:
+    if made:
+        return (
+            f"{made} new buddy pairing{'s' if made != 1 else ''} made: both sides have been told."
+        )
+    return "Every new joiner and returner already has a buddy."
 
 
 def buddy_reassign(*, actor: Person, pairing: Buddy, buddy: Person) -> Buddy:

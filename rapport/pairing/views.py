@@ -331,10 +331,7 @@ def buddies(request: PersonRequest) -> HttpResponse:
 @org_admin_required
 def buddies_assign(request: PersonRequest) -> HttpResponse:
     made = services.buddies_assign(organization=request.person.organization)
-    if made:
-        messages.success(request, f"{made} new buddy pairing{'s' if made != 1 else ''} made.")
-    else:
-        messages.success(request, "Every new joiner and returner already has a buddy.")
+    messages.success(request, services.buddies_assigned_message(made))
     return redirect("pairing:buddies")
 
 

@@ -85,6 +85,7 @@ API_OPERATIONS: dict[str, Any] = {
     "pairing_dont_pair_add": {"person_id": 1},
     "pairing_dont_pair_remove": None,
     "pairing_buddies_list": None,
+    "pairing_buddies_assign": None,
     "pairing_buddies_reassign": {"person_id": 1},
 }
 

@@ -223,6 +223,24 @@ def test_buddies_through_the_api(org, admin, member):
     assert refused.status_code == 422
 
 
+def test_an_admin_finds_buddies_for_whoever_waits_through_the_api(org, admin, member):
+    today = timezone.localdate()
+    for person in (admin, member):
+        type(person).objects.filter(pk=person.pk).update(start_date=date(2020, 1, 1))
+    veteran = colleague(org, start_date=date(2020, 1, 1))
+    joiner = colleague(org, start_date=today)
+    client = Client()
+    refused = send(client, "POST", "/pairing/buddies/assign", headers=bearer(member))
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert not Buddy.objects.exists()
+    made = send(client, "POST", "/pairing/buddies/assign", headers=bearer(admin))
+    assert made.status_code == 200 and made.json()["made"] == 1
+    pairing = Buddy.objects.get()
+    assert pairing.newcomer == joiner and pairing.buddy in (admin, member, veteran)
+    again = send(client, "POST", "/pairing/buddies/assign", headers=bearer(admin)).json()
+    assert again == {"made": 0, "message": "Every new joiner and returner already has a buddy."}
+
+
 def test_lists_use_a_constant_number_of_queries(org, admin):
     client, headers = Client(), bearer(admin)
     counts: dict[str, list[int]] = {}
@@ -254,3 +272,60 @@ def test_lists_use_a_constant_number_of_queries(org, admin):
     for path, (small, large) in counts.items():
         assert large <= small, (path, small, large)
     assert Round.objects.count() == 10 and GroupMember.objects.exists()
+
+
+def test_someone_left_out_after_quiet_rounds_rejoins_through_the_api(org, admin, member):
+    from rapport.pairing.models import Participation
+
+    program = services.program_create(actor=admin, settings=settings())
+    Participation.objects.create(
+        program=program, person=member, needs_opt_back_in=True, ignored_rounds=3
+    )
+    client, headers = Client(), bearer(member)
+    read = send(client, "GET", f"/pairing/programs/{program.pk}", headers=headers).json()
+    assert read["me"]["needs_opt_back_in"] is True and read["me"]["taking_part"] is False
+    url = f"/pairing/programs/{program.pk}/participation"
+    body = send(client, "PUT", url, {"taking_part": True}, headers=headers).json()
+    assert body["taking_part"] is True and body["needs_opt_back_in"] is False
+    assert member in services.pool_people(program=program, on=timezone.localdate())
+
+
+def test_a_lunch_programme_for_locations_changed_through_the_api(org, admin):
+    for city in ("London", "Berlin"):
+        for i in range(4):
+            colleague(org, display_name=f"{city} {i}", location=city)
+    client, headers = Client(), bearer(admin)
+    created = send(
+        client,
+        "POST",
+        "/pairing/programs",
+        {
+            "name": "Lunch",
+            "kind": "lunch",
+            "pool": "locations",
+            "locations": ["London", "Berlin"],
+            "group_size": 2,
+            "cadence": "biweekly",
+            "announce_weekday": 3,
+            "announce_hour": 11,
+            "team_mode": "any",
+            "avoid_managers": False,
+        },
+        headers=headers,
+    )
+    assert created.status_code == 201, created.json()
+    program_id = created.json()["id"]
+    changed = send(
+        client,
+        "PATCH",
+        f"/pairing/programs/{program_id}",
+        {"group_size": 4, "locations": ["London"]},
+        headers=headers,
+    ).json()
+    assert changed["group_size"] == 4 and changed["locations"] == ["London"]
+    assert changed["kind"] == "lunch" and changed["cadence"] == "biweekly"
+    started = send(client, "POST", f"/pairing/programs/{program_id}/rounds", headers=headers)
+    assert started.status_code == 201 and started.json()["groups"] == 1
+    made = Round.objects.get()
+    members = GroupMember.objects.filter(group__round=made).select_related("person")
+    assert {m.person.location for m in members} == {"London"} and members.count() == 4

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -18,7 +21,8 @@ def plan(*args: str) -> list[list[list[int]]]:
 
 
 @pytest.mark.parametrize(
-    "people,size,rounds", [(20, 2, 19), (15, 3, 7), (18, 3, 8), (32, 4, 10), (16, 4, 5)]
+    "people,size,rounds",
+    [(20, 2, 19), (15, 3, 7), (18, 3, 8), (21, 3, 10), (32, 4, 10), (16, 4, 5)],
 )
 def test_it_prints_a_plan_without_repeats_up_to_the_best_known_length(
     people: int, size: int, rounds: int
@@ -30,6 +34,28 @@ def test_it_prints_a_plan_without_repeats_up_to_the_best_known_length(
     for groups in schedule:
         assert sorted(m for g in groups for m in g) == list(range(people))
         assert all(len(g) == size for g in groups)
+    assert count_repeats(schedule) == 0
+
+
+PLAN_ARGS = ("--people", "6", "--group-size", "2", "--rounds", "5", "--seed", "2")
+
+
+def test_the_rapport_command_prints_exactly_the_issues_shape() -> None:
+    """`rapport pairing-plan` (the real entry point) prints one JSON object on one line."""
+    done = subprocess.run(
+        [sys.executable, "-m", "rapport", "pairing-plan", *PLAN_ARGS],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.startswith('{"rounds": [[[') and out.endswith("]]]}\n") and out.count("\n") == 1
+    schedule = json.loads(out)["rounds"]
+    assert list(json.loads(out)) == ["rounds"]
+    assert len(schedule) == 5 and all(len(g) == 2 for groups in schedule for g in groups)
+    assert all(isinstance(m, int) for groups in schedule for g in groups for m in g)
     assert count_repeats(schedule) == 0
 
 

@@ -13,7 +13,7 @@ from rapport.pairing.engine import (
 )
 from rapport.pairing.engine.objective import is_partition
 
-NAMED = [(6, 2), (10, 2), (20, 2), (15, 3), (18, 3), (32, 4), (9, 3), (16, 4)]
+NAMED = [(6, 2), (10, 2), (20, 2), (15, 3), (18, 3), (32, 4), (9, 3), (16, 4), (21, 3)]
 
 
 @pytest.mark.parametrize("people,size", NAMED)

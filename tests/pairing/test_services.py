@@ -11,8 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from rapport.ledger.kinds import Kind as LedgerKind
 from rapport.ledger.models import Interaction
+from rapport.ledger.services import interaction_record
 from rapport.notifications.models import Notification
 from rapport.pairing import services
+from rapport.pairing.engine import pair
 from rapport.pairing.models import (
     Buddy,
     BuddyCheckIn,
@@ -481,4 +483,149 @@ def test_data_rights_export_and_erase(org, admin):
     person_data_erase(actor=admin, person=people[1])
     assert not DontPair.objects.exists()
     assert GroupMember.objects.filter(group__round=made, person=people[1]).exists()
+    # Nobody's introduction still describes them.
+    told = [r for m in GroupMember.objects.filter(group__round=made) for r in m.introduction]
+    assert told and all(r["other_id"] != people[1].pk for r in told)
     assert MembershipFactory  # factories stay importable for other tests
+
+
+# --- rules and introductions, more closely ----------------------------------------------------
+
+
+def test_managers_and_reports_are_kept_apart_only_when_asked(org, admin):
+    people = small_org(org, teams=2, per_team=3)
+    on = services.program_create(actor=admin, settings=settings(name="Apart"))
+    off = services.program_create(
+        actor=admin, settings=settings(name="Mixed", avoid_managers=False)
+    )
+    managed = {(p.pk, p.manager_id) for p in people if p.manager_id}
+    assert len(managed) == 4
+
+    def forbidden(program):
+        pool = services.pool_people(program=program, on=MONDAY)
+        inputs = services.engine_inputs(program=program, people=pool, on=MONDAY, now=NOW)
+        return inputs.constraints.forbidden_pairs
+
+    assert {pair(a, b) for a, b in managed} <= forbidden(on)
+    assert not {pair(a, b) for a, b in managed} & forbidden(off)
+
+
+def test_a_dont_pair_entry_holds_whoever_wrote_it_and_is_never_told(org, admin):
+    people = small_org(org, teams=1, per_team=4)
+    Person.objects.filter(pk=admin.pk).update(status=Person.Status.ON_LEAVE)
+    # Four people, pairs: the writer and the other can only avoid each other one way.
+    writer, other = people[1], people[2]
+    services.dont_pair_add(person=writer, other=other)
+    program = services.program_create(
+        actor=admin, settings=settings(team_mode=TeamMode.ANY, avoid_managers=False)
+    )
+    for week in range(3):
+        made = services.round_run(program=program, on=MONDAY + timedelta(days=7 * week), now=NOW)
+        assert {writer.pk, other.pk} not in [set(g) for g in groups_of(made)]
+    notes = " ".join(Notification.objects.filter(recipient=other).values_list("body", flat=True))
+    assert "don't pair" not in notes.lower() and "list" not in notes.lower()
+
+
+def test_each_member_is_told_only_about_their_own_ties(org, admin):
+    ada, ben, cy = (colleague(org, display_name=n) for n in ("Ada", "Ben", "Cy"))
+    Person.objects.filter(pk=admin.pk).update(status=Person.Status.ON_LEAVE)
+    # Ben and Cy work together a lot; Ada knows neither.
+    for day in range(10):
+        moment = NOW - timedelta(days=day)
+        interaction_record(actor=ben, other=cy, kind=LedgerKind.KUDOS, occurred_at=moment)
+    program = services.program_create(
+        actor=admin, settings=settings(group_size=3, team_mode=TeamMode.ANY)
+    )
+    made = services.round_run(program=program, on=MONDAY, now=NOW)
+    assert groups_of(made) == [{ada.pk, ben.pk, cy.pk}]
+    intro = {
+        m.person_id: {r["other_id"]: r["tie"] for r in m.introduction}
+        for m in GroupMember.objects.filter(group__round=made)
+    }
+    assert intro[ada.pk] == {ben.pk: "new", cy.pk: "new"}
+    assert intro[ben.pk][cy.pk] == "known" and intro[cy.pk][ben.pk] == "known"
+    to_ada = Notification.objects.get(recipient=ada, type="pairing_match").body
+    assert "hardly worked together yet, which is exactly the point" in to_ada
+    assert "know each other" not in to_ada
+    to_ben = Notification.objects.get(recipient=ben, type="pairing_match").body
+    assert "Some of you have hardly worked together" in to_ben
+
+
+@time_machine.travel(datetime(2026, 6, 1, 8, 0, tzinfo=UTC), tick=False)
+def test_a_buddy_is_a_weak_tie_who_shares_working_hours(org, admin):
+    Person.objects.filter(pk=admin.pk).update(start_date=date(2020, 1, 1), status="on_leave")
+    newcomer = colleague(org, display_name="Nia", start_date=date(2026, 5, 28))
+    close = colleague(org, display_name="Close", start_date=date(2020, 1, 1))
+    far_away = colleague(
+        org,
+        display_name="Far",
+        start_date=date(2020, 1, 1),
+        time_zone="Pacific/Auckland",
+        work_start=time(9, 0),
+        work_end=time(17, 0),
+    )
+    stranger = colleague(org, display_name="Stranger", start_date=date(2020, 1, 1))
+    for day in range(3):
+        interaction_record(
+            actor=close,
+            other=newcomer,
+            kind=LedgerKind.KUDOS,
+            occurred_at=datetime(2026, 5, 29, 9, tzinfo=UTC) + timedelta(hours=day),
+        )
+    candidates = services.buddy_candidates(newcomer=newcomer, on=date(2026, 6, 1))
+    assert far_away not in candidates  # London and Auckland share no working hour
+    assert candidates[:2] == [stranger, close]  # the weaker tie first
+    assert services.buddies_assign(organization=org) == 1
+    assert Buddy.objects.get(newcomer=newcomer).buddy == stranger
+
+
+def test_a_shared_skill_is_mentioned_only_when_the_board_shows_it(org, admin):
+    from rapport.helpboard.services import capacity_update
+
+    ada, ben = colleague(org, display_name="Ada"), colleague(org, display_name="Ben")
+    Person.objects.filter(pk=admin.pk).update(status=Person.Status.ON_LEAVE)
+    # Ada shows her skills (she has room this week); Ben keeps his off the board (steady).
+    capacity_update(person=ada, status="available", skills=["sql", "hiring"], now=NOW)
+    capacity_update(person=ben, status="steady", skills=["sql", "piano"], now=NOW)
+    program = services.program_create(actor=admin, settings=settings(team_mode=TeamMode.ANY))
+    made = services.round_run(program=program, on=MONDAY, now=NOW)
+    intro = {m.person_id: m.introduction[0] for m in GroupMember.objects.filter(group__round=made)}
+    assert intro[ben.pk]["shared_skills"] == ["sql"]  # Ada's skills are on the board
+    assert intro[ada.pk]["shared_skills"] == []  # Ben's are not: nothing is revealed
+    to_ben = Notification.objects.get(recipient=ben, type="pairing_match").body
+    assert "You share an interest in sql" in to_ben
+    to_ada = Notification.objects.get(recipient=ada, type="pairing_match").body
+    assert "sql" not in to_ada and "piano" not in to_ada
+
+
+def test_one_broken_programme_does_not_hold_back_the_others(org, admin, caplog):
+    small_org(org)
+    broken = services.program_create(actor=admin, settings=settings(name="A broken one"))
+    fine = services.program_create(actor=admin, settings=settings(name="B fine"))
+    pool = services.pool_people(program=broken, on=MONDAY)
+    inputs = services.engine_inputs(program=broken, people=pool, on=MONDAY, now=NOW)
+    # A stored plan that no longer matches the database (someone in it is gone for good).
+    Program.objects.filter(pk=broken.pk).update(
+        plan={
+            "fingerprint": services._fingerprint(broken, inputs),
+            "rounds": [{"groups": [[pool[0].pk, 10**9]], "unmatched": []}],
+        }
+    )
+    moment = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)  # 10:30 in London, a Monday
+    assert services.rounds_due_run(now=moment) == 1
+    assert list(Round.objects.values_list("program_id", flat=True)) == [fine.pk]
+    assert f"Pairing round for programme {broken.pk} failed" in caplog.text
+
+
+def test_a_pool_of_a_hundred_and_more_is_planned_whole(org, admin):
+    for t in range(6):
+        team = TeamFactory(organization=org, name=f"Crew {t}")
+        for i in range(20):
+            colleague(org, team, display_name=f"C{t}-{i}")
+    program = services.program_create(actor=admin, settings=settings(group_size=4))
+    first = services.round_run(program=program, on=MONDAY, now=NOW)
+    assert first.method == "local-search"
+    second = services.round_run(program=program, on=MONDAY + timedelta(days=7), now=NOW)
+    assert second.method == "local-search (planned)"
+    met = {frozenset(p) for g in groups_of(first) for p in combinations(g, 2)}
+    assert not [p for g in groups_of(second) for p in combinations(g, 2) if frozenset(p) in met]

@@ -229,3 +229,67 @@ def test_pages_use_a_constant_number_of_queries(
         counts.append(len(queries))
     assert counts[1] <= counts[0], (name, counts)
     assert Membership.objects.exists()
+
+
+def test_an_admin_finds_buddies_for_whoever_waits(org, admin, member):
+    from rapport.people.models import Person
+
+    Person.objects.filter(pk__in=[admin.pk, member.pk]).update(start_date=date(2020, 1, 1))
+    joiner = colleague(org, display_name="Jo Joiner", start_date=timezone.localdate())
+    client = client_for(admin)
+    page = client.post(reverse("pairing:buddies_assign"), follow=True).content.decode()
+    assert "1 new buddy pairing made" in page and "Jo Joiner" in page
+    assert Buddy.objects.get().newcomer == joiner
+    again = client.post(reverse("pairing:buddies_assign"), follow=True).content.decode()
+    assert "Every new joiner and returner already has a buddy" in again
+    assert client_for(member).post(reverse("pairing:buddies_assign")).status_code == 403
+    assert Buddy.objects.count() == 1
+
+
+def test_an_admin_changes_pauses_and_resumes_a_programme(org, admin):
+    small_org(org)
+    program = services.program_create(actor=admin, settings=settings())
+    client = client_for(admin)
+    edit = reverse("pairing:program_edit", args=[program.pk])
+    assert 'value="Coffee roulette"' in client.get(edit).content.decode()
+    response = client.post(
+        edit, form_data(name="Lunch in London", kind="lunch", group_size="3", cadence="monthly")
+    )
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert (program.name, program.kind, program.group_size, program.cadence) == (
+        "Lunch in London",
+        "lunch",
+        3,
+        "monthly",
+    )
+    bad = client.post(edit, form_data(name=" ", group_size="9"))
+    assert bad.status_code == 200
+    program.refresh_from_db()
+    assert program.name == "Lunch in London"
+    pause = reverse("pairing:program_pause", args=[program.pk])
+    page = client.post(pause, {"paused": "1"}, follow=True).content.decode()
+    assert "Paused: no rounds until you resume." in page
+    page = client.post(reverse("pairing:program_run", args=[program.pk]), follow=True)
+    assert "paused: resume it" in page.content.decode()
+    assert not Round.objects.exists()
+    page = client.post(pause, {"paused": "0"}, follow=True).content.decode()
+    assert "Resumed." in page and "Next round:" in page
+
+
+def test_someone_left_out_after_quiet_rounds_is_asked_and_can_rejoin(org, admin, member):
+    from rapport.pairing.models import Participation
+
+    program = services.program_create(actor=admin, settings=settings())
+    Participation.objects.create(
+        program=program, person=member, needs_opt_back_in=True, ignored_rounds=3
+    )
+    client = client_for(member)
+    home = client.get(reverse("pairing:home")).content.decode()
+    assert "We left you out after a few quiet rounds" in home
+    url = reverse("pairing:participation", args=[program.pk])
+    page = client.post(url, {"action": "join", "next": "home"}, follow=True).content.decode()
+    assert "in Coffee roulette. Look out for your group." in page
+    choice = Participation.objects.get(person=member)
+    assert (choice.needs_opt_back_in, choice.ignored_rounds) == (False, 0)
+    assert member in services.pool_people(program=program, on=timezone.localdate())

@@ -7,6 +7,8 @@ rounds of groups over people 0..n-1:
 - q^d people in groups of q (q = 2, 3, 4, 5, 7): the parallel classes of lines of the
   affine space AG(d, q), (q^d - 1)/(q - 1) rounds (9 in 3s: 4, 16 in 4s: 5, 27 in 3s: 13);
 - 15 in 3s: a Kirkman triple system, 7 rounds, from a packing of PG(3, 2) into spreads;
+- 21 in 3s: a Kirkman triple system, 10 rounds, with the cyclic group of order 7 acting
+  on three levels of seven people (see `kirkman_21`);
 - 18 in 3s: 8 rounds, and 32 in 4s: 10 rounds (golfers 6-3-8 and 8-4-10), by doubling
   a resolvable design in which every pair lies in two blocks (see `doubled`).
 
@@ -147,6 +149,38 @@ def kirkman_15() -> Schedule:
     return [
         [tuple(sorted(p - 1 for p in line)) for line in spread] for spread in _disjoint_spreads(7)
     ]
+
+
+# A Kirkman triple system on Z7 x {0, 1, 2}, point (x, level) numbered 7 * level + x: one
+# base round whose seven triples are shifted x -> x + g (mod 7) for seven rounds, and three
+# triples with one point on each level whose seven shifts are each a round by themselves.
+# Found by a short exhaustive search over these shapes (pairs fall into 30 orbits of 7
+# under the shift; every triple covers three of them, each exactly once).
+_KTS21_BASE = (
+    ((0, 0), (1, 0), (3, 0)),
+    ((2, 0), (0, 1), (6, 2)),
+    ((4, 0), (1, 1), (3, 2)),
+    ((5, 0), (4, 1), (1, 2)),
+    ((6, 0), (2, 1), (0, 2)),
+    ((3, 1), (5, 1), (6, 1)),
+    ((2, 2), (4, 2), (5, 2)),
+)
+_KTS21_TRANSVERSALS = (
+    ((0, 0), (0, 1), (0, 2)),
+    ((0, 0), (1, 1), (2, 2)),
+    ((0, 0), (2, 1), (5, 2)),
+)
+
+
+def kirkman_21() -> Schedule:
+    """21 people in 7 groups of 3 for 10 rounds with no pair twice (a Kirkman system)."""
+
+    def shifted(triple: tuple[tuple[int, int], ...], g: int) -> tuple[int, ...]:
+        return tuple(sorted(7 * level + (x + g) % 7 for x, level in triple))
+
+    rounds: Schedule = [[shifted(t, g) for t in _KTS21_BASE] for g in range(7)]
+    rounds += [[shifted(t, g) for g in range(7)] for t in _KTS21_TRANSVERSALS]
+    return rounds
 
 
 def doubled_spreads_32() -> Schedule:
@@ -298,6 +332,8 @@ def construction(n: int, s: int) -> tuple[str, Schedule] | None:
         return "kirkman", kirkman_15()
     if (n, s) == (18, 3):
         return "doubled-design", nearly_kirkman_18()
+    if (n, s) == (21, 3):
+        return "kirkman", kirkman_21()
     if (n, s) == (32, 4):
         return "doubled-spreads", doubled_spreads_32()
     d = _affine_shape(n, s)
@@ -315,6 +351,7 @@ BEST_KNOWN: dict[tuple[int, int], int] = {
     (9, 3): 4,
     (15, 3): 7,
     (18, 3): 8,
+    (21, 3): 10,
     (16, 4): 5,
     (27, 3): 13,
     (32, 4): 10,

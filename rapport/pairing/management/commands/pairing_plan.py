@@ -55,4 +55,5 @@ class Command(BaseCommand):
         plan = plan_rounds(
             [Participant(id=i) for i in range(people)], group_size, rounds, seed=seed
         )
-        self.stdout.write(json.dumps({"rounds": plan.as_lists()}, separators=(",", ":")))
+        # The shape the issue gives, spacing included: {"rounds": [[[0, 1], [2, 3]], ...]}.
+        self.stdout.write(json.dumps({"rounds": plan.as_lists()}))
