@@ -8,9 +8,12 @@ aggregate query (the SQL differs only in how each database measures an age).
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -57,28 +60,47 @@ def _decay_rate(organization: Organization) -> float:
     return -math.log(2) / (organization.half_life_days * 86400.0)
 
 
+def _among_sql(column: str) -> str:
+    """`column` is one of the ids in the parameter `among` (a list on PostgreSQL, bound as
+    an array; JSON text on SQLite, read with json_each): any number of ids, one parameter."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%(among)s)"
+    return f"{column} IN (SELECT value FROM json_each(%(among)s))"
+
+
 def org_ties(
-    *, organization: Organization, as_of: datetime | None = None, min_strength: float = 0.0
+    *,
+    organization: Organization,
+    as_of: datetime | None = None,
+    min_strength: float = 0.0,
+    among: Collection[int] | None = None,
 ) -> list[Tie]:
-    """Every tie in the organisation as of `as_of` (default: now), strongest first."""
+    """Every tie in the organisation as of `as_of` (default: now), strongest first; with
+    `among`, only ties between those people (a pairing pool reads its own ties only)."""
     as_of = as_of or timezone.now()
     lo, hi = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    among_filter = (
+        f"AND {_among_sql('actor_id')} AND {_among_sql('other_id')}" if among is not None else ""
+    )
     sql = f"""
         SELECT {lo}(actor_id, other_id), {hi}(actor_id, other_id),
                SUM(weight * EXP(%(rate)s * {_age_seconds_sql()})) AS strength
         FROM {Interaction._meta.db_table}
-        WHERE organization_id = %(org)s AND occurred_at <= %(as_of_dt)s
+        WHERE organization_id = %(org)s AND occurred_at <= %(as_of_dt)s {among_filter}
         GROUP BY 1, 2
         HAVING SUM(weight * EXP(%(rate)s * {_age_seconds_sql()})) > %(min)s
         ORDER BY strength DESC, 1, 2
     """
-    params = {
+    params: dict[str, Any] = {
         "rate": _decay_rate(organization),
         "as_of": _as_of_param(as_of),
         "as_of_dt": _as_of_param(as_of),
         "org": organization.pk,
         "min": min_strength,
     }
+    if among is not None:
+        ids = sorted({int(i) for i in among})
+        params["among"] = ids if connection.vendor == "postgresql" else json.dumps(ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [Tie(a, b, s) for a, b, s in cursor.fetchall()]

@@ -335,12 +335,12 @@ def engine_inputs(
     )
     history = engine.History(rounds=_past_rounds(program, before=on))
     as_of = now or timezone.now()
-    # The ledger reads ties for the whole organisation (it has no pool filter yet); ties
-    # faded below TIE_FLOOR are strangers to the engine and are not even returned.
+    # Only the pool's own ties; ties faded below TIE_FLOOR are strangers to the engine.
     ties = {
         (t.person_a_id, t.person_b_id): t.strength
-        for t in org_ties(organization=program.organization, as_of=as_of, min_strength=TIE_FLOOR)
-        if t.person_a_id in ids and t.person_b_id in ids
+        for t in org_ties(
+            organization=program.organization, as_of=as_of, min_strength=TIE_FLOOR, among=ids
+        )
     }
     return EngineInputs(
         participants=participants,

@@ -24,6 +24,7 @@ LINKED_FROM_FEATURE = {
     "roadblocks": "roadblocks:home",
     "today": "today",
     "care": "care:home",
+    "pairing": "pairing:home",
 }
 
 

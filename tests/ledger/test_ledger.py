@@ -101,6 +101,23 @@ def test_org_ties_never_include_another_organisation(member, lead, outsider):
     assert [(t.person_a_id, t.person_b_id) for t in ties] == [tuple(sorted((member.pk, lead.pk)))]
 
 
+def test_org_ties_among_some_people_leave_out_ties_to_anyone_else(member, lead, admin):
+    third = PersonFactory(organization=member.organization)
+    interaction_record(actor=member, other=lead, kind=Kind.MET)
+    interaction_record(actor=member, other=third, kind=Kind.MET)
+    interaction_record(actor=admin, other=lead, kind=Kind.KUDOS)
+    everyone = org_ties(organization=member.organization)
+    pool = {member.pk, lead.pk, admin.pk}
+    among = org_ties(organization=member.organization, among=pool)
+    assert {(t.person_a_id, t.person_b_id) for t in among} == {
+        (t.person_a_id, t.person_b_id)
+        for t in everyone
+        if t.person_a_id in pool and t.person_b_id in pool
+    }
+    assert len(among) == 2 and len(everyone) == 3
+    assert org_ties(organization=member.organization, among=[]) == []
+
+
 def test_person_ties_are_ranked_strongest_first_in_two_queries(member, django_assert_num_queries):
     org = member.organization
     people = PersonFactory.create_batch(4, organization=org)
