@@ -9,6 +9,7 @@ every list.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -26,7 +27,7 @@ from rapport.lib.tenancy import get_for
 from rapport.notifications.services import SILENT_STATUSES
 from rapport.people.models import Person, Team
 
-from .models import Capacity, HelpRequest, Offer, OfferState, RequestSkill, Skill
+from .models import Capacity, CapacityStatus, HelpRequest, Offer, OfferState, RequestSkill, Skill
 
 PAGE_SIZE = 20
 PEOPLE_PAGE_SIZE = 12
@@ -72,6 +73,32 @@ class MatchesFirst:
 
 
 # --- capacity ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkillsOf:
+    """People's help-board skills: all they listed, and those the board shows right now
+    (only while they have room this week)."""
+
+    listed: dict[int, frozenset[str]]
+    shown: dict[int, frozenset[str]]
+
+
+def skills_of(*, people_ids: Collection[int], now: datetime) -> SkillsOf:
+    """Skills of many people in one query (pairing's introductions read them)."""
+    listed: dict[int, set[str]] = {}
+    shown: dict[int, set[str]] = {}
+    rows = Capacity.skills.through.objects.filter(capacity__person_id__in=people_ids).values_list(
+        "capacity__person_id", "skill__name", "capacity__status", "capacity__available_until"
+    )
+    for person_id, name, status, until in rows:
+        listed.setdefault(person_id, set()).add(name)
+        if status == CapacityStatus.AVAILABLE and until is not None and until > now:
+            shown.setdefault(person_id, set()).add(name)
+    return SkillsOf(
+        listed={pk: frozenset(v) for pk, v in listed.items()},
+        shown={pk: frozenset(v) for pk, v in shown.items()},
+    )
 
 
 def capacity_for(*, person: Person) -> Capacity:

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from rapport.audit.actions import Action
 from rapport.audit.services import audit_record
-from rapport.helpboard.models import Capacity, CapacityStatus
+from rapport.helpboard.selectors import skills_of
 from rapport.ledger.kinds import Kind as LedgerKind
 from rapport.ledger.selectors import STRONG_TIE, org_ties, person_ties
 from rapport.ledger.services import interaction_record
@@ -353,20 +353,9 @@ def engine_inputs(
 
 
 def _skills(ids: set[int], now: datetime) -> dict[str, dict[int, frozenset[str]]]:
-    """The pool's help-board skills in one query (read only, for introductions)."""
-    own: dict[int, set[str]] = defaultdict(set)
-    shown: dict[int, set[str]] = defaultdict(set)
-    rows = Capacity.skills.through.objects.filter(capacity__person_id__in=ids).values_list(
-        "capacity__person_id", "skill__name", "capacity__status", "capacity__available_until"
-    )
-    for person_id, name, status, until in rows:
-        own[person_id].add(name)
-        if status == CapacityStatus.AVAILABLE and until is not None and until > now:
-            shown[person_id].add(name)
-    return {
-        "own_skills": {pk: frozenset(v) for pk, v in own.items()},
-        "shown_skills": {pk: frozenset(v) for pk, v in shown.items()},
-    }
+    """The pool's help-board skills (read only, for introductions)."""
+    skills = skills_of(people_ids=ids, now=now)
+    return {"own_skills": skills.listed, "shown_skills": skills.shown}
 
 
 def _past_rounds(program: Program, *, before: date) -> list[engine.PastRound]:
