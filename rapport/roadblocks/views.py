@@ -56,16 +56,8 @@ def new(request: PersonRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            roadblock = services.roadblock_create(
-                author=person,
-                person=data["person"],
-                situation=data["situation"],
-                what_happened=data["what_happened"],
-                how_i_felt=data["how_i_felt"],
-                what_i_need=data["what_i_need"],
-                what_i_will_ask=data["what_i_will_ask"],
-                remind_after_days=data["remind_after_days"],
-            )
+            # The form's fields are the service's keywords, one for one.
+            roadblock = services.roadblock_create(author=person, **data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -124,16 +116,7 @@ def edit(request: PersonRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.roadblock_update(
-                roadblock=roadblock,
-                person=data["person"],
-                situation=data["situation"],
-                what_happened=data["what_happened"],
-                how_i_felt=data["how_i_felt"],
-                what_i_need=data["what_i_need"],
-                what_i_will_ask=data["what_i_will_ask"],
-                remind_after_days=data["remind_after_days"],
-            )
+            services.roadblock_update(roadblock=roadblock, **data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
