@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 
+from rapport.lib import forms as lib_forms
 from rapport.people.models import Person
+from rapport.people.selectors import pickable_people
 
 from . import selectors
 from .models import TEXT_MAX
@@ -31,8 +33,14 @@ class ColleagueField(forms.TypedChoiceField):
         return str(value).isdigit() and len(str(value)) < 19
 
 
-def _colleague_choices(viewer: Person) -> list[tuple[int, str]]:
-    return [(p.pk, p.display_name) for p in selectors.colleagues_to_choose(viewer=viewer)]
+def _colleague_choices(form: forms.Form, name: str, viewer: Person) -> list[tuple[int, str]]:
+    """Teammates and whoever is already chosen (see people.selectors.pickable_people)."""
+    people = pickable_people(
+        viewer=viewer,
+        among=selectors.colleagues_to_choose(viewer=viewer),
+        chosen=lib_forms.chosen_ids(form, name),
+    )
+    return [(p.pk, p.display_name) for p in people]
 
 
 class DueFields(forms.Form):
@@ -75,13 +83,16 @@ class PromiseForm(DueFields):
         label="For",
         coerce=int,
         widget=forms.SelectMultiple({"size": 6}),
-        help_text="One or more colleagues. Hold Ctrl (or ⌘) to choose several.",
+        help_text=(
+            "One or more colleagues. Hold Ctrl (or ⌘) to choose several. Your teammates are "
+            "listed; for anyone else, open their page in People and choose “Promise something”."
+        ),
     )
     field_order = ["text", "receiver_ids", "due_date", "due_time"]
 
     def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
         super().__init__(*args, tz=viewer.tz, **kwargs)
-        self.fields["receiver_ids"].choices = _colleague_choices(viewer)  # type: ignore[attr-defined]
+        self.fields["receiver_ids"].choices = _colleague_choices(self, "receiver_ids", viewer)  # type: ignore[attr-defined]
 
 
 class AskForm(DueFields):
@@ -98,7 +109,7 @@ class AskForm(DueFields):
         super().__init__(*args, tz=viewer.tz, **kwargs)
         self.fields["promiser_id"].choices = [  # type: ignore[attr-defined]
             ("", "Choose a colleague"),
-            *_colleague_choices(viewer),
+            *_colleague_choices(self, "promiser_id", viewer),
         ]
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
-from django.forms.models import ModelChoiceIterator
 
 from rapport.lib import forms as lib_forms
 from rapport.people.models import Person
+from rapport.people.selectors import pickable_people
 
 from . import selectors
 from .models import (
@@ -28,19 +27,15 @@ class PersonChoiceField(lib_forms.ModelMultipleChoiceField):
         return f"{person.display_name} — {person.title}" if person.title else person.display_name
 
 
-class _ListedChoices(ModelChoiceIterator):
-    """The choices a field shows, from a narrower queryset than the one it accepts."""
-
-    def __init__(self, field: forms.ModelChoiceField, queryset: QuerySet[Any]) -> None:
-        super().__init__(field)
-        self.queryset = queryset
-
-
 class GiveForm(forms.Form):
     receivers = PersonChoiceField(
         label="Who would you like to thank?",
         queryset=Person.objects.none(),
-        help_text=f"Up to {MAX_RECEIVERS} people. Hold Ctrl (or ⌘) to choose more than one.",
+        help_text=(
+            f"Up to {MAX_RECEIVERS} people. Hold Ctrl (or ⌘) to choose more than one. Your "
+            "teammates are listed; for anyone else, open their page in People and choose "
+            "“Thank”."
+        ),
         error_messages={
             "required": "Choose at least one person to thank.",
             "invalid_choice": "You can only thank people in your own organisation.",
@@ -83,8 +78,13 @@ class GiveForm(forms.Form):
         # own explanation; the list offers only the people who can be thanked.
         receivers: PersonChoiceField = self.fields["receivers"]  # type: ignore[assignment]
         receivers.queryset = Person.objects.visible_to(viewer)
-        receivers.widget.choices = _ListedChoices(
-            receivers, selectors.thankable_people(viewer=viewer)
+        receivers.widget.choices = lib_forms.ListedChoices(
+            receivers,
+            pickable_people(
+                viewer=viewer,
+                among=selectors.thankable_people(viewer=viewer),
+                chosen=lib_forms.chosen_ids(self, "receivers"),
+            ),
         )
         self.fields["value"].queryset = selectors.kudos_values(viewer=viewer)  # type: ignore[attr-defined]
 

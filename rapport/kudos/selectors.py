@@ -155,7 +155,6 @@ def thankable_people(*, viewer: Person) -> QuerySet[Person]:
 
 # --- unsung teammates ----------------------------------------------------------------------
 
-#: HOOK for the wins & challenges feed (rapport.feed), which this app must not import.
 UNSUNG_REASONS = {
     "helped": "Helped you recently",
     "kept_promises": "Kept their promises",

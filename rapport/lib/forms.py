@@ -44,3 +44,32 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         if isinstance(value, (list, tuple)):
             _refuse_out_of_range(self, value)
         return super().clean(value)
+
+
+class ListedChoices(forms.models.ModelChoiceIterator):
+    """The options a choice field shows, from a narrower queryset than the one it accepts
+    (a person picker lists teammates and whoever is already chosen, yet accepts anyone of
+    the organisation: an organisation of 100,000 is not one <select>)."""
+
+    def __init__(self, field: forms.ModelChoiceField, queryset: Any) -> None:
+        super().__init__(field)
+        self.queryset = queryset
+
+
+def chosen_ids(form: forms.Form, name: str) -> list[int]:
+    """The ids chosen in `form`'s field `name`: posted ones if bound, else the initial."""
+    if form.is_bound:
+        raw = form.data.getlist(name) if hasattr(form.data, "getlist") else form.data.get(name)
+    else:
+        raw = form.initial.get(name, form.fields[name].initial)
+    values = raw if isinstance(raw, (list, tuple)) else [raw]
+    ids = []
+    for value in values:
+        value = getattr(value, "pk", value)
+        try:
+            number = int(str(value))
+        except ValueError:
+            continue
+        if 0 < number <= MAX_ID:
+            ids.append(number)
+    return ids

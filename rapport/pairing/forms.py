@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from rapport.lib import forms as lib_forms
 from rapport.people.models import Person, Team, validate_time_zone
+from rapport.people.selectors import pickable_people
 
 from .access import led_team_ids
 from .models import (
@@ -135,16 +136,23 @@ class DontPairForm(forms.Form):
         label="Colleague",
         queryset=Person.objects.none(),
         empty_label="Choose a colleague",
-        help_text="Only you can see this list; nobody on it is ever told.",
+        help_text=(
+            "Only you can see this list; nobody on it is ever told. Your teammates are "
+            "listed; for anyone else, open their page in People and choose "
+            "“Don't pair me with them”."
+        ),
     )
 
     def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["other"].queryset = (  # type: ignore[attr-defined]
-            Person.objects.visible_to(viewer)
-            .current()
-            .exclude(pk=viewer.pk)
-            .order_by("display_name", "id")
+        people = Person.objects.visible_to(viewer).current().exclude(pk=viewer.pk)
+        field: lib_forms.ModelChoiceField = self.fields["other"]  # type: ignore[assignment]
+        field.queryset = people.order_by("display_name", "id")
+        field.widget.choices = lib_forms.ListedChoices(
+            field,
+            pickable_people(
+                viewer=viewer, among=people, chosen=lib_forms.chosen_ids(self, "other")
+            ),
         )
 
 

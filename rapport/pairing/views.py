@@ -224,7 +224,13 @@ def participation(request: PersonRequest, pk: int) -> HttpResponse:
 @person_required
 def preferences(request: PersonRequest) -> HttpResponse:
     viewer = request.person
-    form = DontPairForm(request.POST or None, viewer=viewer)
+    # `?other=<person id>` from a colleague's page opens the form with them chosen.
+    chosen = request.GET.get("other", "")
+    form = DontPairForm(
+        request.POST or None,
+        viewer=viewer,
+        initial={"other": int(chosen)} if chosen.isdigit() and len(chosen) < 19 else {},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.dont_pair_add(person=viewer, other=form.cleaned_data["other"])

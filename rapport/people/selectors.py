@@ -3,6 +3,8 @@ queryset that fetches what its callers show)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
@@ -94,3 +96,22 @@ def team_connection(*, viewer: Person, team: Team) -> Result[int]:
         organization=viewer.organization,
         compute=share_connected,
     )
+
+
+#: At most this many people are offered in a person picker (see pickable_people).
+PICKER_LIMIT = 200
+
+
+def pickable_people(
+    *, viewer: Person, among: QuerySet[Person], chosen: Iterable[int] = ()
+) -> QuerySet[Person]:
+    """Who a person picker lists, out of `among` (everyone the field would accept): the
+    viewer's teammates and whoever is already chosen, by name, at most PICKER_LIMIT. Anyone
+    else is reached from the directory: a colleague's page opens each form with them chosen.
+    """
+    teammates = Membership.objects.filter(
+        team__in=Membership.objects.filter(person=viewer).values("team_id")
+    ).values("person_id")
+    return among.filter(Q(pk__in=teammates) | Q(pk__in=list(chosen))).order_by(
+        "display_name", "id"
+    )[:PICKER_LIMIT]

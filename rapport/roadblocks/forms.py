@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from rapport.lib import forms as lib_forms
 from rapport.people.models import Person
+from rapport.people.selectors import pickable_people
 
 from .models import (
     DEFAULT_REMIND_AFTER_DAYS,
@@ -40,7 +41,11 @@ class RoadblockForm(forms.Form):
         queryset=Person.objects.none(),
         required=False,
         empty_label="Nobody in particular: it's a situation",
-        help_text="Only you will ever see this note, whoever you choose.",
+        help_text=(
+            "Only you will ever see this note, whoever you choose. Your teammates are "
+            "listed; for anyone else, open their page in People and choose "
+            "“Note a tension”."
+        ),
     )
     situation = forms.CharField(
         label="Or, what situation is it about?",
@@ -77,7 +82,14 @@ class RoadblockForm(forms.Form):
     def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = Person.objects.visible_to(viewer).current().exclude(pk=viewer.pk)
-        self.fields["person"].queryset = people.order_by("display_name", "id")  # type: ignore[attr-defined]
+        field: PersonChoiceField = self.fields["person"]  # type: ignore[assignment]
+        field.queryset = people.order_by("display_name", "id")
+        field.widget.choices = lib_forms.ListedChoices(
+            field,
+            pickable_people(
+                viewer=viewer, among=people, chosen=lib_forms.chosen_ids(self, "person")
+            ),
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

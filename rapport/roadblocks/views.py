@@ -48,7 +48,7 @@ def new(request: PersonRequest) -> HttpResponse:
     person = request.person
     initial: dict[str, Any] = {}
     chosen = request.GET.get("person", "")
-    if chosen.isdigit():
+    if chosen.isdigit() and len(chosen) < 19:
         initial["person"] = int(chosen)
     form = RoadblockForm(
         request.POST if request.method == "POST" else None, viewer=person, initial=initial
