@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from rapport.kudos.models import Kudos, KudosReaction, KudosValue
@@ -59,7 +60,10 @@ def test_thanks_with_a_value_reach_the_receiver_who_reacts(new_page, acme):
     mia, priya, sam = acme["mia"], acme["priya"], acme["sam"]
     page = new_page()
     sign_in(page, mia.email)
-    give_thanks_page(page)
+    # Sam is in another team: the form lists teammates, so Mia starts from Sam's page.
+    page.goto(reverse("people:detail", args=[sam.pk]))
+    page.get_by_role("link", name="Thank Sam Okafor").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Say thank you")
     assert_accessible(page)
     page.get_by_label("Who would you like to thank?").select_option(
         label=["Priya Patel", "Sam Okafor"]
