@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport.lib.forms import ids_from_query
 from rapport.lib.pagination import paginate
 from rapport.people.access import PersonRequest, person_required
 
@@ -113,7 +114,7 @@ def ask(request: PersonRequest) -> HttpResponse:
 def _linked_people(request: PersonRequest) -> list[int]:
     """`?to=<person id>` (repeatable) from links such as a colleague's page; the form's
     choices decide who may really be picked."""
-    return [int(v) for v in request.GET.getlist("to") if v.isdigit()][:10]
+    return ids_from_query(request, "to")
 
 
 def _side_of(commitment: Commitment, request: PersonRequest) -> Side:

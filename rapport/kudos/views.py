@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.audit.services import client_ip
+from rapport.lib.forms import ids_from_query
 from rapport.lib.pagination import paginate
 from rapport.people.access import PersonRequest, get_team_for, org_admin_required, person_required
 from rapport.people.models import Person
@@ -105,7 +106,7 @@ def give(request: PersonRequest) -> HttpResponse:
                 return redirect("kudos:detail", pk=kudos.pk)
     else:
         # Other pages link here pre-filled: `?to=<person id>` (repeatable) and `?message=`.
-        wanted = [int(v) for v in request.GET.getlist("to") if v.isdigit()][:10]
+        wanted = ids_from_query(request, "to")
         message = request.GET.get("message", "")[:MESSAGE_MAX_LENGTH]
         form = GiveForm(viewer=viewer, initial={"receivers": wanted, "message": message})
     return render(request, "kudos/give.html", {"form": form})

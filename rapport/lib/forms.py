@@ -73,3 +73,13 @@ def chosen_ids(form: forms.Form, name: str) -> list[int]:
         if 0 < number <= MAX_ID:
             ids.append(number)
     return ids
+
+
+def ids_from_query(request: Any, name: str, *, limit: int = 10) -> list[int]:
+    """Person ids a link passed in `?name=` (repeatable), for prefilling a form: anything
+    that is not an id in range is dropped; the form's own field still decides who is allowed."""
+    ids = []
+    for value in request.GET.getlist(name)[: limit * 2]:
+        if value.isdigit() and 0 < int(value) <= MAX_ID:
+            ids.append(int(value))
+    return ids[:limit]

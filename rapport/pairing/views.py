@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport.lib.forms import ids_from_query
 from rapport.lib.pagination import paginate
 from rapport.people.access import PersonRequest, org_admin_required, person_required
 
@@ -225,11 +226,9 @@ def participation(request: PersonRequest, pk: int) -> HttpResponse:
 def preferences(request: PersonRequest) -> HttpResponse:
     viewer = request.person
     # `?other=<person id>` from a colleague's page opens the form with them chosen.
-    chosen = request.GET.get("other", "")
+    chosen = ids_from_query(request, "other", limit=1)
     form = DontPairForm(
-        request.POST or None,
-        viewer=viewer,
-        initial={"other": int(chosen)} if chosen.isdigit() and len(chosen) < 19 else {},
+        request.POST or None, viewer=viewer, initial={"other": chosen[0]} if chosen else {}
     )
     if request.method == "POST" and form.is_valid():
         try:

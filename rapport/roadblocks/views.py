@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport.lib.forms import ids_from_query
 from rapport.lib.pagination import paginate
 from rapport.people.access import PersonRequest, person_required
 
@@ -47,9 +48,8 @@ def home(request: PersonRequest) -> HttpResponse:
 def new(request: PersonRequest) -> HttpResponse:
     person = request.person
     initial: dict[str, Any] = {}
-    chosen = request.GET.get("person", "")
-    if chosen.isdigit() and len(chosen) < 19:
-        initial["person"] = int(chosen)
+    if chosen := ids_from_query(request, "person", limit=1):
+        initial["person"] = chosen[0]
     form = RoadblockForm(
         request.POST if request.method == "POST" else None, viewer=person, initial=initial
     )
